@@ -1,1 +1,15 @@
-//! The turn engine.
+//! The turn engine: runs a turn through its seven stages, decides whether an image is made,
+//! spawns and tracks the image work, and emits domain events through a typed sink. It knows
+//! nothing about HTTP or SSE.
+
+pub mod engine;
+pub mod game_master;
+pub mod image_generator;
+pub mod sink;
+pub mod store;
+
+pub use engine::{Engine, EngineConfig, LowBalancePolicy, MetricsSnapshot, MockImage, StartError, TurnOptions};
+pub use game_master::{GameMaster, GameMasterError, GameMasterEvent, GameMasterRequest, RepairFeedback};
+pub use image_generator::{GeneratedImage, ImageError, ImageGenerator, ImageRequest, ReferenceImage};
+pub use sink::TurnEventSink;
+pub use store::{TurnRecord, TurnStatus, TurnStore};
