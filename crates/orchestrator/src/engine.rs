@@ -6,12 +6,20 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::Instant;
+
 use models::{TurnId, TurnInput};
+use tokio::sync::Semaphore;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 
 use crate::game_master::GameMaster;
 use crate::image_generator::ImageGenerator;
+use crate::metrics::EngineMetrics;
 use crate::sink::TurnEventSink;
 use crate::store::{TurnRecord, TurnStore};
+use crate::turn::{TurnContext, drive_turn};
 
 /// What to do when the player cannot pay for an image (render.md §1, rows 6 and 6').
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -130,11 +138,24 @@ pub struct Engine {
     inner: Arc<EngineInner>,
 }
 
-struct EngineInner {
-    config: EngineConfig,
-    game_master: Arc<dyn GameMaster>,
-    images: Option<Arc<dyn ImageGenerator>>,
-    store: TurnStore,
+/// What every turn and render task of the engine shares.
+pub(crate) struct EngineInner {
+    pub(crate) config: EngineConfig,
+    pub(crate) game_master: Arc<dyn GameMaster>,
+    pub(crate) images: Option<Arc<dyn ImageGenerator>>,
+    pub(crate) store: TurnStore,
+    pub(crate) metrics: EngineMetrics,
+    /// Every turn and render task, so shutdown can wait for them: nothing is fire-and-forget.
+    pub(crate) tracker: TaskTracker,
+    /// Tells render tasks still running after the shutdown grace to fail cleanly.
+    pub(crate) cancel: CancellationToken,
+    /// Bounds the images made at once (`max_concurrent_images`).
+    pub(crate) image_permits: Semaphore,
+    closing: AtomicBool,
+    turn_ids: TurnIdSource,
+    /// When the store was last swept, in ms since the engine started; sweeping is throttled.
+    last_sweep_ms: AtomicU64,
+    started: Instant,
 }
 
 impl Engine {
@@ -145,7 +166,22 @@ impl Engine {
         images: Option<Arc<dyn ImageGenerator>>,
     ) -> Self {
         let store = TurnStore::new(config.turn_retention, config.turn_retention_max);
-        Engine { inner: Arc::new(EngineInner { config, game_master, images, store }) }
+        let image_permits = Semaphore::new(config.max_concurrent_images.max(1));
+        let inner = EngineInner {
+            config,
+            game_master,
+            images,
+            store,
+            metrics: EngineMetrics::default(),
+            tracker: TaskTracker::new(),
+            cancel: CancellationToken::new(),
+            image_permits,
+            closing: AtomicBool::new(false),
+            turn_ids: TurnIdSource::new(),
+            last_sweep_ms: AtomicU64::new(0),
+            started: Instant::now(),
+        };
+        Engine { inner: Arc::new(inner) }
     }
 
     pub fn config(&self) -> &EngineConfig {
@@ -159,31 +195,119 @@ impl Engine {
     /// Starts a turn in the background and returns its record at once; the record already holds
     /// the `Started` event, and every later event lands in it.
     pub fn start_turn(&self, input: TurnInput, options: TurnOptions) -> Result<Arc<TurnRecord>, StartError> {
-        let _ = (input, options);
-        todo!()
+        let in_flight = self.admit()?;
+        self.sweep_now_and_then();
+        let turn_id = self.inner.turn_ids.next();
+        let record = self.inner.store.insert(turn_id.clone());
+        let sink: Arc<dyn TurnEventSink> = record.clone();
+        let turn = TurnContext::new(Arc::clone(&self.inner), turn_id, input, options, sink);
+        turn.announce();
+        self.inner.tracker.spawn(drive_turn(turn, in_flight));
+        Ok(record)
     }
 
-    /// Runs one turn through the seven stages into `sink`, returning after `final`; the image
-    /// work it spawns emits `render` into the same sink later.
+    /// Runs one turn into `sink` (starting with its `Started` event) and returns after `final`;
+    /// the image work it spawns emits `render` into the same sink later.
     pub async fn run_turn(
         &self,
         turn_id: TurnId,
         input: TurnInput,
         options: TurnOptions,
         sink: Arc<dyn TurnEventSink>,
-    ) {
-        let _ = (turn_id, input, options, sink, &self.inner.game_master, &self.inner.images);
-        todo!()
+    ) -> Result<(), StartError> {
+        let in_flight = self.admit()?;
+        let turn = TurnContext::new(Arc::clone(&self.inner), turn_id, input, options, sink);
+        turn.announce();
+        drive_turn(turn, in_flight).await;
+        Ok(())
     }
 
     pub fn metrics(&self) -> MetricsSnapshot {
-        todo!()
+        self.inner.metrics.snapshot()
     }
 
     /// Stops accepting turns, lets running turns and image work end within `grace`, then fails
     /// what is left cleanly (every turn still gets its `render` event, no partial file stays).
     pub async fn shutdown(&self, grace: Duration) {
-        let _ = grace;
-        todo!()
+        self.inner.closing.store(true, Ordering::SeqCst);
+        self.inner.tracker.close();
+        if tokio::time::timeout(grace, self.inner.tracker.wait()).await.is_err() {
+            tracing::warn!(grace_ms = grace.as_millis() as u64, "image work outlived the shutdown grace; failing it");
+            self.inner.cancel.cancel();
+            // Cancelled render tasks end at their next await; this bound only guards against a
+            // provider call that ignores being dropped.
+            let _ = tokio::time::timeout(Duration::from_secs(5), self.inner.tracker.wait()).await;
+        }
+    }
+
+    /// Counts a new turn in, refusing it past the in-flight limit or during shutdown.
+    fn admit(&self) -> Result<InFlightGuard, StartError> {
+        if self.inner.closing.load(Ordering::SeqCst) {
+            return Err(StartError::ShuttingDown);
+        }
+        InFlightGuard::acquire(Arc::clone(&self.inner), self.inner.config.max_turns_in_flight)
+            .ok_or(StartError::Overloaded)
+    }
+
+    /// Applies retention at most once a second, so the cost stays off the per-turn path.
+    fn sweep_now_and_then(&self) {
+        let now_ms = self.inner.started.elapsed().as_millis() as u64;
+        let last = self.inner.last_sweep_ms.load(Ordering::Relaxed);
+        if now_ms.saturating_sub(last) >= 1000
+            && self.inner.last_sweep_ms.compare_exchange(last, now_ms, Ordering::Relaxed, Ordering::Relaxed).is_ok()
+        {
+            self.inner.store.sweep(Instant::now());
+        }
+    }
+}
+
+/// Holds one place among the turns in flight; the place is given back, and the turn counted as
+/// completed, when the guard drops after the turn's `render` event.
+pub(crate) struct InFlightGuard {
+    engine: Arc<EngineInner>,
+}
+
+impl InFlightGuard {
+    fn acquire(engine: Arc<EngineInner>, limit: usize) -> Option<Self> {
+        let metrics = &engine.metrics;
+        let previous = metrics.turns_in_flight.fetch_add(1, Ordering::SeqCst);
+        if previous >= limit as u64 {
+            metrics.turns_in_flight.fetch_sub(1, Ordering::SeqCst);
+            return None;
+        }
+        metrics.turns_started.fetch_add(1, Ordering::Relaxed);
+        Some(InFlightGuard { engine })
+    }
+}
+
+impl Drop for InFlightGuard {
+    fn drop(&mut self) {
+        self.engine.metrics.turns_in_flight.fetch_sub(1, Ordering::SeqCst);
+        self.engine.metrics.turns_completed.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// Makes turn ids: `t` and 20 hex characters of a keyed hash of a counter, unique within the
+/// process and not guessable from one another.
+struct TurnIdSource {
+    key: [u8; 32],
+    counter: AtomicU64,
+}
+
+impl TurnIdSource {
+    fn new() -> Self {
+        let mut seed = Vec::new();
+        seed.extend_from_slice(&std::process::id().to_le_bytes());
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+        seed.extend_from_slice(&now.as_nanos().to_le_bytes());
+        let random_state = std::hash::BuildHasher::hash_one(&std::collections::hash_map::RandomState::new(), 0u8);
+        seed.extend_from_slice(&random_state.to_le_bytes());
+        TurnIdSource { key: *blake3::hash(&seed).as_bytes(), counter: AtomicU64::new(0) }
+    }
+
+    fn next(&self) -> TurnId {
+        let count = self.counter.fetch_add(1, Ordering::Relaxed);
+        let digest = blake3::keyed_hash(&self.key, &count.to_le_bytes());
+        TurnId::parse(&format!("t{}", &digest.to_hex()[..20])).expect("t and hex digits form a turn id")
     }
 }
