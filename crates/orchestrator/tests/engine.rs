@@ -1,0 +1,10 @@
+//! Integration tests of the turn engine: event sequences with fakes, the image pipeline, the
+//! decision table, isolation of narrative streams from image work, and log hygiene.
+
+mod engine {
+    pub mod harness;
+    mod lifecycle;
+    mod logs;
+    mod pipeline;
+    mod sequences;
+}
