@@ -60,12 +60,20 @@ fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ContractError> {
         let path = error.path().to_string();
         let inner = error.into_inner();
         match inner.classify() {
+            // A document that is not JSON at all (trailing garbage after a valid start, say)
+            // is malformed, even when the contract check tripped over it first.
+            Category::Data if !is_json(body) => ContractError::Malformed { message: inner.to_string() },
             Category::Data => invalid(&path, inner.to_string()),
             Category::Syntax | Category::Eof | Category::Io => ContractError::Malformed { message: inner.to_string() },
         }
     })?;
     deserializer.end().map_err(|error| ContractError::Malformed { message: error.to_string() })?;
     Ok(value)
+}
+
+/// True when the bytes are one JSON document; only asked on the error path.
+fn is_json(body: &[u8]) -> bool {
+    serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok()
 }
 
 /// Builds an `Invalid` error, dropping serde_json's " at line 1 column 9" suffix, which means
