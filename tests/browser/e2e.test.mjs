@@ -1,0 +1,125 @@
+// The web client in a real browser: headless Debian Chromium driven by playwright-core, against
+// a running server (UW_URL). Each test plays whole turns through the page.
+
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+
+const BASE_URL = process.env.UW_URL ?? "http://127.0.0.1:8011";
+const SCREENSHOT_DIR = process.env.UW_SCREENSHOT_DIR ?? "target/browser";
+let browser;
+
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: [
+      "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync",
+      `--user-data-dir=${mkdtempSync(join(tmpdir(), "uw-chromium-"))}`,
+    ],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+async function openPage(query = "") {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const problems = [];
+  page.on("pageerror", (error) => problems.push(error.message));
+  await page.goto(`${BASE_URL}/${query}`);
+  return { context, page, problems };
+}
+
+const byTestId = (page, id) => page.locator(`[data-testid="${id}"]`);
+
+async function setBalance(page, signal) {
+  await byTestId(page, "set-signal").fill(String(signal));
+  await byTestId(page, "set-signal").dispatchEvent("change");
+}
+
+async function act(page, text) {
+  await byTestId(page, "action-input").fill(text);
+  await byTestId(page, "act").click();
+}
+
+const turnDone = (page) => page.waitForFunction(() => document.body.dataset.turn === "done", null, { timeout: 20_000 });
+
+test("a turn streams its narrative before the image, then shows the image and the new balance", async () => {
+  const { context, page, problems } = await openPage("?mock_image=scene&seed=21");
+  await act(page, "I open the rusted door");
+  // Text first: the narrative is on screen while the scene is still being painted.
+  await page.waitForFunction(() => {
+    const narrative = document.querySelector('[data-testid="narrative"]').textContent;
+    const scene = document.querySelector('[data-testid="scene"]').dataset.state;
+    return narrative.length > 20 && scene === "pending";
+  }, null, { timeout: 10_000 });
+  assert.equal(await byTestId(page, "scene-placeholder").isVisible(), true, "the placeholder shows while painting");
+
+  await turnDone(page);
+  const image = byTestId(page, "scene-image");
+  await page.waitForFunction(() => document.querySelector('[data-testid="scene-image"]').naturalWidth > 0);
+  assert.match(await image.getAttribute("src"), /^\/static\/images\/generated\/img_[0-9a-f]{24}\.png$/);
+  const signal = Number(await byTestId(page, "signal").textContent());
+  assert.ok(signal < 100 && signal >= 100 - 15, `the balance paid for the turn and the image: ${signal}`);
+  assert.match(await byTestId(page, "cost").textContent(), /Signal/);
+  assert.equal(await page.locator('[data-testid="stages"] li[data-status="complete"]').count(), 7);
+  assert.ok((await byTestId(page, "card").count()) > 0, "the next actions are offered");
+  assert.ok((await byTestId(page, "badges").locator("li").count()) > 0, "badges are shown");
+
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOT_DIR, "turn.png"), fullPage: true });
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("an insufficient balance plays the turn in text with a warning", async () => {
+  const { context, page, problems } = await openPage("?mock_image=scene&seed=5");
+  await setBalance(page, 3);
+  await act(page, "I look around");
+  await turnDone(page);
+  assert.equal(await byTestId(page, "scene-message").isVisible(), true);
+  assert.match(await byTestId(page, "scene-message").textContent(), /Not enough Signal/);
+  assert.equal(await byTestId(page, "low-balance").isVisible(), true, "the low-balance warning shows");
+  assert.equal(await byTestId(page, "scene-image").isVisible(), false, "no image");
+  const signal = Number(await byTestId(page, "signal").textContent());
+  assert.ok(signal >= 0 && signal <= 2, `only the turn's own cost was paid: ${signal}`);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("a failed image shows the fallback message and refunds the image", async () => {
+  const { context, page, problems } = await openPage("?mock_image=fail&seed=9&lang=ko-KR");
+  await act(page, "룬을 만진다");
+  await turnDone(page);
+  assert.match(await byTestId(page, "scene-message").textContent(), /이미지를 만들지 못해/);
+  const signal = Number(await byTestId(page, "signal").textContent());
+  assert.ok(signal >= 95 && signal <= 99, `the image cost came back: ${signal}`);
+  assert.match(await byTestId(page, "act").textContent(), /행동하기/, "the page speaks Korean");
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("a lost connection resumes without repeating text", async () => {
+  const { context, page, problems } = await openPage("?mock_image=none&seed=13");
+  await act(page, "I listen");
+  await page.waitForFunction(() => document.querySelector('[data-testid="narrative"]').textContent.length > 5);
+  await context.setOffline(true);
+  await page.waitForTimeout(300);
+  await context.setOffline(false);
+  await turnDone(page);
+  const shown = await byTestId(page, "narrative").textContent();
+  const result = await page.evaluate(async () => {
+    const turns = performance.getEntriesByType("resource").map((e) => e.name).filter((n) => n.includes("/events"));
+    const turnId = new URL(turns[0]).pathname.split("/")[3];
+    return (await fetch(`/api/turns/${turnId}`)).json();
+  });
+  assert.equal(shown, result.output.narrative, "the narrative on screen is the turn's, once");
+  assert.deepEqual(problems, []);
+  await context.close();
+});
