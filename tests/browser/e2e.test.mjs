@@ -1,10 +1,10 @@
 // The web client in a real browser: headless Debian Chromium driven by playwright-core, against
-// a running server (UW_URL). Each test plays whole turns through the page.
+// a running server (UW_URL). Each test plays whole turns through the page. Playwright gives every
+// launch a fresh, empty profile of its own.
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 
@@ -18,7 +18,6 @@ before(async () => {
     args: [
       "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
       "--disable-background-networking", "--disable-component-update", "--disable-sync",
-      `--user-data-dir=${mkdtempSync(join(tmpdir(), "uw-chromium-"))}`,
     ],
   });
 });
@@ -39,6 +38,7 @@ async function openPage(query = "") {
 const byTestId = (page, id) => page.locator(`[data-testid="${id}"]`);
 
 async function setBalance(page, signal) {
+  await page.locator(".settings summary").click();
   await byTestId(page, "set-signal").fill(String(signal));
   await byTestId(page, "set-signal").dispatchEvent("change");
 }
