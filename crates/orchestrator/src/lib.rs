@@ -3,6 +3,7 @@
 //! nothing about HTTP or SSE.
 
 pub mod background;
+pub mod cpu_pool;
 pub mod decision;
 pub mod engine;
 pub mod fallback;

@@ -102,9 +102,10 @@ async fn make_image(engine: &EngineInner, job: &RenderJob) -> RenderOutcome {
         Ok(Ok(generated)) => generated,
     };
     let remove_background = job.job.remove_background;
-    let stored = tokio::task::spawn_blocking(move || check_and_store(&generated.bytes, remove_background, &data_dir))
-        .await
-        .unwrap_or_else(|error| Err(StoreError::Storage(std::io::Error::other(error))));
+    let stored =
+        crate::cpu_pool::run_image_work(move || check_and_store(&generated.bytes, remove_background, &data_dir))
+            .await
+            .unwrap_or_else(|error| Err(StoreError::Storage(std::io::Error::other(error))));
     match stored {
         Ok(stored) => success(job, stored, started.elapsed()),
         Err(StoreError::InvalidImage(_)) => failure(job, RenderReason::InvalidImage, elapsed_ms(started)),

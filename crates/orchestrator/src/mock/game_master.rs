@@ -34,13 +34,19 @@ impl GameMaster for MockGameMaster {
         let finished = serde_json::to_string(&output).map_err(|error| GameMasterError::Provider(error.to_string()));
         let deltas: Vec<String> = word_deltas(&output.narrative);
         let delay = self.token_delay;
-        let narrative = stream::iter(deltas.into_iter().enumerate()).then(move |(index, delta)| async move {
-            // The first delta goes out at once: text first, no waiting.
-            if index > 0 && !delay.is_zero() {
-                tokio::time::sleep(delay).await;
+        let narrative = async_stream::stream! {
+            // Deltas are paced against one clock started with the first delta: sleeping `delay`
+            // after each one would round every pause up to the timer's next millisecond and make
+            // a long narrative drift late by up to a millisecond per word.
+            let first = tokio::time::Instant::now();
+            for (index, delta) in deltas.into_iter().enumerate() {
+                // The first delta goes out at once: text first, no waiting.
+                if index > 0 && !delay.is_zero() {
+                    tokio::time::sleep_until(first + delay.saturating_mul(index as u32)).await;
+                }
+                yield Ok(GameMasterEvent::NarrativeDelta(delta));
             }
-            Ok(GameMasterEvent::NarrativeDelta(delta))
-        });
+        };
         narrative.chain(stream::once(async move { finished.map(GameMasterEvent::Finished) })).boxed()
     }
 

@@ -40,7 +40,7 @@ impl ImageGenerator for MockImageGenerator {
             }
             let is_item = request.remove_background || request.image_type_hint.as_deref() == Some("item");
             // Painting and encoding are CPU work: keep them off the async workers.
-            let png = tokio::task::spawn_blocking(move || {
+            let png = crate::cpu_pool::run_image_work(move || {
                 let picture = if is_item {
                     paint_item(&request.prompt, request.seed, request.image_size)
                 } else {

@@ -33,7 +33,11 @@ async fn logs_hold_prompt_hashes_but_no_prompt_narrative_or_player_text() {
         .with_max_level(tracing::Level::TRACE)
         .with_writer(move || writer.clone())
         .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    // Global, not thread-local: it sees every thread of this test binary, so a line written by
+    // any worker or any other test is checked too, and callsites that other tests reached first
+    // cannot have cached "no subscriber is interested" for this one (a thread-local default
+    // missed lines that way now and then).
+    tracing::subscriber::set_global_default(subscriber).expect("only this test installs a subscriber");
 
     let mut secrets = vec!["open the rusted door".to_owned()];
     let mut hashes = Vec::new();
