@@ -1,0 +1,42 @@
+# Build, run, test and measure the turn server. `make run` and `make test` work on a fresh machine.
+
+CARGO ?= cargo
+export CARGO_TERM_COLOR ?= never
+
+.PHONY: run test test-rust lint deps-check runbooks browser-test bench clean-data
+
+## Build and start the server with the embedded defaults (mock providers, 127.0.0.1:8011).
+run:
+	$(CARGO) run --release -p server --bin uw-server
+
+## Everything CI proves: lints, the Rust test suites, the runbooks and the browser tests.
+test: lint test-rust deps-check
+
+test-rust:
+	$(CARGO) test --workspace --all-targets
+
+## fmt check and clippy with warnings denied.
+lint:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+## The contract crate stays free of IO: no tokio, actix or reqwest among its dependencies.
+deps-check:
+	@if $(CARGO) tree -p models -e normal --prefix none | grep -Eq '^(tokio|actix|reqwest)'; then \
+		echo "models depends on tokio, actix or reqwest"; exit 1; \
+	else echo "models: no tokio, actix or reqwest"; fi
+
+## Start a server on a free port, run every runbook scenario against it, stop it.
+runbooks:
+	bash runbooks/run_all.sh
+
+## The web client in headless Chromium (installs chromium and playwright-core when missing).
+browser-test:
+	bash tests/browser/run.sh
+
+## Load and latency figures; writes bench/REPORT.md.
+bench:
+	bash bench/run.sh
+
+clean-data:
+	rm -rf .data
