@@ -187,11 +187,10 @@ mod tests {
         let mut extractor = NarrativeExtractor::new();
         let streamed: String = pieces.iter().map(|piece| extractor.push(piece)).collect();
         let whole: String = pieces.concat();
-        if let Ok(value) = serde_json::from_str::<serde_json::Value>(&whole) {
-            if let Some(narrative) = value.get("narrative").and_then(|n| n.as_str()) {
-                assert_eq!(streamed, narrative, "streamed text equals the parsed narrative");
-                assert!(extractor.narrative_done());
-            }
+        let parsed = serde_json::from_str::<serde_json::Value>(&whole).ok();
+        if let Some(narrative) = parsed.as_ref().and_then(|value| value.get("narrative")?.as_str()) {
+            assert_eq!(streamed, narrative, "streamed text equals the parsed narrative");
+            assert!(extractor.narrative_done());
         }
         streamed
     }
