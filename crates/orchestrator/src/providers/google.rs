@@ -114,7 +114,13 @@ impl GoogleEndpoint {
     /// Adds the credential to a request.
     pub async fn authorize(&self, request: reqwest::RequestBuilder) -> Result<reqwest::RequestBuilder, String> {
         match &self.auth {
-            GoogleAuth::ApiKey(key) => Ok(request.header("x-goog-api-key", key.expose())),
+            GoogleAuth::ApiKey(key) => {
+                let mut value = reqwest::header::HeaderValue::from_str(key.expose())
+                    .map_err(|_| "the API key holds characters a header cannot carry".to_owned())?;
+                // Sensitive values are kept out of HTTP/2 header compression tables and debug prints.
+                value.set_sensitive(true);
+                Ok(request.header("x-goog-api-key", value))
+            }
             GoogleAuth::Bearer(tokens) => Ok(request.bearer_auth(tokens.token().await?.expose())),
         }
     }

@@ -27,8 +27,32 @@ pub struct OpenAiGameMaster {
 
 impl OpenAiGameMaster {
     pub fn new(settings: OpenAiSettings, models: ModelPair, client: reqwest::Client, timeout: Duration) -> Self {
-        OpenAiGameMaster { settings, models, client, timeout, schema: Arc::new(schema_for_models()) }
+        OpenAiGameMaster { settings, models, client, timeout, schema: Arc::new(strict_schema(schema_for_models())) }
     }
+}
+
+/// The schema in the form strict structured output demands: every property of every object is
+/// required. Nothing is lost: each optional field of the contract accepts an explicit value
+/// (`null` for the nullable ones), and the contract serialises every field anyway.
+pub fn strict_schema(mut schema: Value) -> Value {
+    fn visit(node: &mut Value) {
+        match node {
+            Value::Object(object) => {
+                if let Some(keys) = object
+                    .get("properties")
+                    .and_then(Value::as_object)
+                    .map(|properties| properties.keys().cloned().map(Value::String).collect::<Vec<_>>())
+                {
+                    object.insert("required".to_owned(), Value::Array(keys));
+                }
+                object.values_mut().for_each(visit);
+            }
+            Value::Array(items) => items.iter_mut().for_each(visit),
+            _ => {}
+        }
+    }
+    visit(&mut schema);
+    schema
 }
 
 impl GameMaster for OpenAiGameMaster {
@@ -80,6 +104,17 @@ pub fn parse_payload(data: &str) -> Result<Payload, GameMasterError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_strict_schema_requires_every_property() {
+        let schema = strict_schema(schema_for_models());
+        let card = &schema["$defs"]["ActionCard"];
+        let required: Vec<&str> = card["required"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+        let properties: Vec<&str> = card["properties"].as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(required, properties);
+        assert!(required.contains(&"is_alternative"));
+        assert_eq!(card["additionalProperties"], false);
+    }
 
     #[test]
     fn chunks_give_their_content_and_done_ends() {

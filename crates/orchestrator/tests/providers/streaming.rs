@@ -161,7 +161,12 @@ async fn an_openai_stream_ends_at_done() {
     assert_eq!(body["response_format"]["type"], "json_schema");
     assert_eq!(body["response_format"]["json_schema"]["name"], "turn_output");
     assert_eq!(body["response_format"]["json_schema"]["strict"], true);
-    assert!(body["response_format"]["json_schema"]["schema"]["properties"]["narrative"].is_object());
+    let schema = &body["response_format"]["json_schema"]["schema"];
+    assert!(schema["properties"]["narrative"].is_object());
+    assert!(
+        schema["$defs"]["ActionCard"]["required"].as_array().unwrap().contains(&json!("is_alternative")),
+        "strict form"
+    );
     assert_eq!(body["messages"][0]["role"], "system");
     assert_eq!(body["messages"][1]["role"], "user");
 }

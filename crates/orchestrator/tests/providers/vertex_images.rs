@@ -81,6 +81,9 @@ async fn vertex_answers_map_like_gemini_answers() {
         (vec![Reply::json(200, gemini_finish("IMAGE_SAFETY"))], "safety_blocked", 1),
         (vec![Reply::json(200, gemini_finish("NO_IMAGE"))], "no_image", 1),
         (vec![Reply::json(200, gemini_image_answer(&base64(b"text")))], "invalid_image", 1),
+        (vec![Reply::google_error(400, "INVALID_ARGUMENT")], "provider_error", 1),
+        (vec![Reply::Raw(200, vec![], b"{\"candidates\"".to_vec())], "provider_error", 1),
+        (vec![Reply::json(200, gemini_image_answer("*not base64*"))], "invalid_image", 1),
         (vec![Reply::Drop], "provider_error", 1),
     ];
     for (script, expected, requests) in cases {
@@ -111,4 +114,18 @@ async fn a_missing_token_is_a_provider_error_and_sends_nothing() {
     let result = generator.generate(image_request(ModelLabel::Quality)).await;
     assert_eq!(reason(&result), "provider_error");
     assert!(server.requests().is_empty());
+}
+
+#[tokio::test]
+async fn a_vertex_answer_slower_than_the_deadline_times_out() {
+    let slow = Reply::Slow(
+        std::time::Duration::from_secs(3),
+        Box::new(Reply::json(200, gemini_image_answer(&base64(&png())))),
+    );
+    let outcome = tokio::time::timeout(
+        std::time::Duration::from_millis(300),
+        generate(vec![slow], image_request(ModelLabel::Quality), "global"),
+    )
+    .await;
+    assert!(outcome.is_err(), "the deadline ends the generation");
 }
