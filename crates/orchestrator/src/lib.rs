@@ -13,6 +13,7 @@ pub mod image_store;
 pub mod messages;
 pub mod metrics;
 pub mod mock;
+pub mod providers;
 pub mod render_task;
 pub mod sink;
 mod stages;

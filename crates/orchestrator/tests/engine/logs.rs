@@ -2,7 +2,7 @@
 //! prompt shows only as its 8-hex `prompt_hash`.
 
 use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use models::TurnEvent;
 use orchestrator::MockImage;
@@ -24,20 +24,27 @@ impl Write for CapturedLogs {
     }
 }
 
+/// One process-wide subscriber. A scoped one (`set_default`) can miss events whose callsites
+/// another test, running in parallel, registered at the same moment; every test's logs land
+/// here, and none may leak either.
+fn captured_logs() -> &'static CapturedLogs {
+    static LOGS: OnceLock<CapturedLogs> = OnceLock::new();
+    LOGS.get_or_init(|| {
+        let logs = CapturedLogs::default();
+        let writer = logs.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .json()
+            .with_max_level(tracing::Level::TRACE)
+            .with_writer(move || writer.clone())
+            .finish();
+        tracing::subscriber::set_global_default(subscriber).expect("no other global subscriber");
+        logs
+    })
+}
+
 #[tokio::test(flavor = "current_thread")]
 async fn logs_hold_prompt_hashes_but_no_prompt_narrative_or_player_text() {
-    let logs = CapturedLogs::default();
-    let writer = logs.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .json()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .finish();
-    // Global, not thread-local: it sees every thread of this test binary, so a line written by
-    // any worker or any other test is checked too, and callsites that other tests reached first
-    // cannot have cached "no subscriber is interested" for this one (a thread-local default
-    // missed lines that way now and then).
-    tracing::subscriber::set_global_default(subscriber).expect("only this test installs a subscriber");
+    let logs = captured_logs();
 
     let mut secrets = vec!["open the rusted door".to_owned()];
     let mut hashes = Vec::new();

@@ -1,0 +1,352 @@
+//! Provider settings, read once from a variable lookup (the process environment in the server, a
+//! map in tests) and checked before anything starts: real mode refuses to start without the
+//! credentials its providers need.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::time::Duration;
+
+use models::ModelLabel;
+
+use super::ProviderError;
+
+/// A credential. It is never printed: `Debug` and `Display` show `[redacted]`, so a settings
+/// dump or an error cannot leak it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    /// The value itself, for the one place that puts it in a request header.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("[redacted]")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("[redacted]")
+    }
+}
+
+/// Which implementation serves the text or the images.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ProviderKind {
+    #[default]
+    Mock,
+    Gemini,
+    Vertex,
+    OpenAi,
+}
+
+impl ProviderKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProviderKind::Mock => "mock",
+            ProviderKind::Gemini => "gemini",
+            ProviderKind::Vertex => "vertex",
+            ProviderKind::OpenAi => "openai",
+        }
+    }
+}
+
+impl FromStr for ProviderKind {
+    type Err = ();
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "mock" => Ok(ProviderKind::Mock),
+            "gemini" => Ok(ProviderKind::Gemini),
+            "vertex" => Ok(ProviderKind::Vertex),
+            "openai" => Ok(ProviderKind::OpenAi),
+            _ => Err(()),
+        }
+    }
+}
+
+/// The model ids of one kind of work, by label.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModelPair {
+    pub fast: String,
+    pub quality: String,
+}
+
+impl ModelPair {
+    pub fn for_label(&self, label: ModelLabel) -> &str {
+        match label {
+            ModelLabel::Fast => &self.fast,
+            ModelLabel::Quality => &self.quality,
+        }
+    }
+}
+
+/// The Gemini Developer API.
+#[derive(Debug, Clone)]
+pub struct GeminiSettings {
+    pub api_key: Secret,
+    /// Without a trailing slash.
+    pub base_url: String,
+}
+
+/// Vertex AI; the token comes from the service-account file when one is named, otherwise from
+/// application default credentials.
+#[derive(Debug, Clone)]
+pub struct VertexSettings {
+    pub project: String,
+    pub location: String,
+    pub credentials_file: Option<PathBuf>,
+    /// Without a trailing slash.
+    pub base_url: String,
+}
+
+/// Any OpenAI-compatible server.
+#[derive(Debug, Clone)]
+pub struct OpenAiSettings {
+    /// Without a trailing slash or `/v1`: the paths are appended as `/v1/...`.
+    pub base_url: String,
+    /// Local servers usually need none.
+    pub api_key: Option<Secret>,
+    /// The `WIDTHxHEIGHT` sizes the image endpoint accepts; a request takes the nearest ratio.
+    pub image_sizes: Vec<(u32, u32)>,
+}
+
+pub const DEFAULT_GEMINI_BASE_URL: &str = "https://generativelanguage.googleapis.com";
+pub const DEFAULT_TEXT_TIMEOUT: Duration = Duration::from_secs(90);
+/// The sizes of the OpenAI image models; self-hosted servers often accept others, set
+/// `UW_OPENAI_IMAGE_SIZES` for them.
+const DEFAULT_OPENAI_IMAGE_SIZES: &str = "1024x1024,1536x1024,1024x1536";
+
+/// Everything the real providers need, checked once at startup.
+#[derive(Debug, Clone)]
+pub struct ProviderSettings {
+    text_provider: ProviderKind,
+    image_provider: ProviderKind,
+    gemini: Option<GeminiSettings>,
+    vertex: Option<VertexSettings>,
+    openai: Option<OpenAiSettings>,
+    text_models: ModelPair,
+    image_models: ModelPair,
+    /// Bounds one whole streamed answer of the game master.
+    text_timeout: Duration,
+}
+
+impl Default for ProviderSettings {
+    /// Mock providers for both text and images.
+    fn default() -> Self {
+        ProviderSettings::from_lookup(|_| None).expect("the mock settings need no variable")
+    }
+}
+
+impl ProviderSettings {
+    /// Reads the settings from the process environment.
+    pub fn from_env() -> Result<Self, ProviderError> {
+        ProviderSettings::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads the settings through `lookup` (a variable name to its value); empty values count as
+    /// unset. Fails naming the first variable that is missing or invalid for the chosen providers.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ProviderError> {
+        let get = |name: &str| lookup(name).map(|value| value.trim().to_owned()).filter(|value| !value.is_empty());
+        let kind = |name: &'static str| -> Result<ProviderKind, ProviderError> {
+            match get(name) {
+                None => Ok(ProviderKind::Mock),
+                Some(value) => value.parse().map_err(|()| ProviderError::InvalidVariable {
+                    variable: name,
+                    reason: format!("`{value}` is not one of mock, gemini, vertex, openai"),
+                }),
+            }
+        };
+        let text_provider = kind("UW_TEXT_PROVIDER")?;
+        let image_provider = kind("UW_IMAGE_PROVIDER")?;
+        let uses = |wanted: ProviderKind| text_provider == wanted || image_provider == wanted;
+
+        let gemini = if uses(ProviderKind::Gemini) {
+            let api_key = get("GEMINI_API_KEY")
+                .or_else(|| get("GOOGLE_API_KEY"))
+                .ok_or(ProviderError::MissingVariable { variable: "GEMINI_API_KEY", provider: "gemini" })?;
+            let base_url = trim_base(&get("UW_GEMINI_BASE_URL").unwrap_or_else(|| DEFAULT_GEMINI_BASE_URL.to_owned()));
+            Some(GeminiSettings { api_key: Secret::new(api_key), base_url })
+        } else {
+            None
+        };
+
+        let vertex = if uses(ProviderKind::Vertex) {
+            let project = get("GOOGLE_CLOUD_PROJECT")
+                .ok_or(ProviderError::MissingVariable { variable: "GOOGLE_CLOUD_PROJECT", provider: "vertex" })?;
+            let location = get("GOOGLE_CLOUD_LOCATION").unwrap_or_else(|| "global".to_owned());
+            let base_url = match get("UW_VERTEX_BASE_URL") {
+                Some(url) => trim_base(&url),
+                None if location == "global" => "https://aiplatform.googleapis.com".to_owned(),
+                None => format!("https://{location}-aiplatform.googleapis.com"),
+            };
+            let credentials_file = get("GOOGLE_APPLICATION_CREDENTIALS").map(PathBuf::from);
+            Some(VertexSettings { project, location, credentials_file, base_url })
+        } else {
+            None
+        };
+
+        let openai = if uses(ProviderKind::OpenAi) {
+            let base_url = get("OPENAI_BASE_URL")
+                .ok_or(ProviderError::MissingVariable { variable: "OPENAI_BASE_URL", provider: "openai" })?;
+            let sizes = get("UW_OPENAI_IMAGE_SIZES").unwrap_or_else(|| DEFAULT_OPENAI_IMAGE_SIZES.to_owned());
+            let image_sizes = parse_sizes(&sizes).ok_or_else(|| ProviderError::InvalidVariable {
+                variable: "UW_OPENAI_IMAGE_SIZES",
+                reason: format!("`{sizes}` is not a comma-separated list of WIDTHxHEIGHT"),
+            })?;
+            let base_url = trim_base(&base_url);
+            // The OpenAI SDKs put `/v1` in their base URL; accept both spellings.
+            let base_url = base_url.strip_suffix("/v1").map(str::to_owned).unwrap_or(base_url);
+            Some(OpenAiSettings { base_url, api_key: get("OPENAI_API_KEY").map(Secret::new), image_sizes })
+        } else {
+            None
+        };
+
+        let text_timeout = match get("UW_TEXT_TIMEOUT_MS") {
+            None => DEFAULT_TEXT_TIMEOUT,
+            Some(value) => match value.parse::<u64>() {
+                Ok(ms) if ms > 0 => Duration::from_millis(ms),
+                _ => {
+                    return Err(ProviderError::InvalidVariable {
+                        variable: "UW_TEXT_TIMEOUT_MS",
+                        reason: format!("`{value}` is not a positive number of milliseconds"),
+                    });
+                }
+            },
+        };
+
+        Ok(ProviderSettings {
+            text_provider,
+            image_provider,
+            gemini,
+            vertex,
+            openai,
+            text_models: ModelPair {
+                fast: get("UW_TEXT_MODEL_FAST").unwrap_or_else(|| "gemini-3-flash-preview".to_owned()),
+                quality: get("UW_TEXT_MODEL_QUALITY").unwrap_or_else(|| "gemini-3-pro-preview".to_owned()),
+            },
+            image_models: ModelPair {
+                fast: get("UW_IMAGE_MODEL_FAST").unwrap_or_else(|| "gemini-2.5-flash-image".to_owned()),
+                quality: get("UW_IMAGE_MODEL_QUALITY").unwrap_or_else(|| "gemini-3-pro-image-preview".to_owned()),
+            },
+            text_timeout,
+        })
+    }
+
+    pub fn text_provider(&self) -> ProviderKind {
+        self.text_provider
+    }
+
+    pub fn image_provider(&self) -> ProviderKind {
+        self.image_provider
+    }
+
+    pub fn text_models(&self) -> &ModelPair {
+        &self.text_models
+    }
+
+    pub fn image_models(&self) -> &ModelPair {
+        &self.image_models
+    }
+
+    pub fn text_timeout(&self) -> Duration {
+        self.text_timeout
+    }
+
+    pub(crate) fn gemini(&self) -> Option<&GeminiSettings> {
+        self.gemini.as_ref()
+    }
+
+    pub(crate) fn vertex(&self) -> Option<&VertexSettings> {
+        self.vertex.as_ref()
+    }
+
+    pub(crate) fn openai(&self) -> Option<&OpenAiSettings> {
+        self.openai.as_ref()
+    }
+
+    /// One startup line naming the providers, models and endpoints; never a credential.
+    pub fn describe(&self) -> String {
+        let part = |label: &str, kind: ProviderKind, models: &ModelPair| match kind {
+            ProviderKind::Mock => format!("{label}=mock"),
+            _ => format!("{label}={}({}, {}) at {}", kind.as_str(), models.fast, models.quality, self.endpoint(kind)),
+        };
+        format!(
+            "{}; {}",
+            part("text", self.text_provider, &self.text_models),
+            part("images", self.image_provider, &self.image_models)
+        )
+    }
+
+    fn endpoint(&self, kind: ProviderKind) -> String {
+        match kind {
+            ProviderKind::Mock => String::new(),
+            ProviderKind::Gemini => self.gemini.as_ref().map(|g| g.base_url.clone()).unwrap_or_default(),
+            ProviderKind::Vertex => self
+                .vertex
+                .as_ref()
+                .map(|v| format!("{} (project {}, location {})", v.base_url, v.project, v.location))
+                .unwrap_or_default(),
+            ProviderKind::OpenAi => self.openai.as_ref().map(|o| o.base_url.clone()).unwrap_or_default(),
+        }
+    }
+}
+
+fn trim_base(url: &str) -> String {
+    url.trim_end_matches('/').to_owned()
+}
+
+fn parse_sizes(text: &str) -> Option<Vec<(u32, u32)>> {
+    let sizes: Option<Vec<(u32, u32)>> = text
+        .split(',')
+        .map(|size| {
+            let (width, height) = size.trim().split_once('x')?;
+            let (width, height) = (width.parse().ok()?, height.parse().ok()?);
+            (width > 0 && height > 0).then_some((width, height))
+        })
+        .collect();
+    sizes.filter(|sizes| !sizes.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_parse_from_a_comma_separated_list() {
+        assert_eq!(parse_sizes("512x512, 768x512"), Some(vec![(512, 512), (768, 512)]));
+        assert_eq!(parse_sizes("512"), None);
+        assert_eq!(parse_sizes("0x5"), None);
+    }
+
+    #[test]
+    fn an_openai_base_url_with_v1_is_accepted() {
+        let settings = ProviderSettings::from_lookup(|name| match name {
+            "UW_IMAGE_PROVIDER" => Some("openai".into()),
+            "OPENAI_BASE_URL" => Some("http://localhost:8080/v1/".into()),
+            _ => None,
+        })
+        .unwrap();
+        assert_eq!(settings.openai().unwrap().base_url, "http://localhost:8080");
+    }
+
+    #[test]
+    fn vertex_global_uses_the_global_host() {
+        let settings = ProviderSettings::from_lookup(|name| match name {
+            "UW_TEXT_PROVIDER" => Some("vertex".into()),
+            "GOOGLE_CLOUD_PROJECT" => Some("p".into()),
+            _ => None,
+        })
+        .unwrap();
+        assert_eq!(settings.vertex().unwrap().base_url, "https://aiplatform.googleapis.com");
+    }
+}

@@ -1,0 +1,141 @@
+//! Turns a streamed HTTP answer of a language model into game master events: SSE events are
+//! read as they arrive, each gives a piece of the JSON text, the narrative inside it is streamed
+//! as it grows, and the whole text is handed over at the end.
+
+use std::time::{Duration, Instant};
+
+use futures::StreamExt;
+use futures::future::BoxFuture;
+use futures::stream::BoxStream;
+use serde_json::Value;
+
+use super::google::error_summary;
+use super::http::without_url;
+use super::narrative::NarrativeExtractor;
+use super::sse::SseDecoder;
+use crate::game_master::{GameMasterError, GameMasterEvent};
+
+/// What one SSE event of a provider means.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Payload {
+    /// The next piece of the answer's text (possibly empty).
+    Text(String),
+    /// The provider says the answer is complete (`[DONE]`).
+    Done,
+}
+
+/// Reads one SSE event's data: a piece of text, the end, or an error the provider reported.
+pub type PayloadParser = fn(&str) -> Result<Payload, GameMasterError>;
+
+/// The stream of one answer. `send` makes the request; `timeout` bounds the whole answer, from
+/// the request to the last byte. `label` names provider and model in the debug line.
+pub fn answer_stream(
+    send: BoxFuture<'static, Result<reqwest::Response, GameMasterError>>,
+    parse: PayloadParser,
+    timeout: Duration,
+    label: String,
+) -> BoxStream<'static, Result<GameMasterEvent, GameMasterError>> {
+    let started = Instant::now();
+    let deadline = tokio::time::Instant::now() + timeout;
+    let timed_out = move || GameMasterError::Stream(format!("no complete answer within {} ms", timeout.as_millis()));
+    let stream = async_stream::stream! {
+        let response = match tokio::time::timeout_at(deadline, send).await {
+            Err(_) => {
+                yield Err(timed_out());
+                return;
+            }
+            Ok(Err(error)) => {
+                yield Err(error);
+                return;
+            }
+            Ok(Ok(response)) => response,
+        };
+        let status = response.status();
+        if !status.is_success() {
+            let body = tokio::time::timeout_at(deadline, response.bytes()).await.ok().and_then(Result::ok);
+            yield Err(GameMasterError::Provider(error_summary(status, body.as_deref().unwrap_or_default())));
+            return;
+        }
+        let mut body = response.bytes_stream();
+        let mut sse = SseDecoder::new();
+        let mut answer = Answer::default();
+        loop {
+            let (events, body_over) = match tokio::time::timeout_at(deadline, body.next()).await {
+                Err(_) => {
+                    yield Err(timed_out());
+                    return;
+                }
+                Ok(Some(Err(error))) => {
+                    yield Err(GameMasterError::Stream(without_url(&error)));
+                    return;
+                }
+                Ok(Some(Ok(chunk))) => (sse.push(&chunk), false),
+                Ok(None) => (sse.finish(), true),
+            };
+            for data in events {
+                match answer.take(&data, parse) {
+                    Err(error) => {
+                        yield Err(error);
+                        return;
+                    }
+                    Ok(delta) if !delta.is_empty() => yield Ok(GameMasterEvent::NarrativeDelta(delta)),
+                    Ok(_) => {}
+                }
+                if answer.done {
+                    break;
+                }
+            }
+            if answer.done || body_over {
+                break;
+            }
+        }
+        tracing::debug!(
+            provider = %label,
+            took_ms = started.elapsed().as_millis() as u64,
+            chars = answer.text.chars().count(),
+            "game master answer streamed"
+        );
+        if answer.text.trim().is_empty() {
+            yield Err(GameMasterError::Stream("the answer held no text".to_owned()));
+        } else {
+            yield Ok(GameMasterEvent::Finished(answer.text));
+        }
+    };
+    stream.boxed()
+}
+
+/// The answer read so far.
+#[derive(Default)]
+struct Answer {
+    text: String,
+    extractor: NarrativeExtractor,
+    /// `[DONE]` was seen.
+    done: bool,
+}
+
+impl Answer {
+    /// Takes one event; returns the narrative it added.
+    fn take(&mut self, data: &str, parse: PayloadParser) -> Result<String, GameMasterError> {
+        match parse(data)? {
+            Payload::Done => {
+                self.done = true;
+                Ok(String::new())
+            }
+            Payload::Text(piece) => {
+                self.text.push_str(&piece);
+                Ok(self.extractor.push(&piece))
+            }
+        }
+    }
+}
+
+/// A provider's error object (`{"error":{...}}` inside a stream) as loggable text.
+pub fn stream_error(error: &Value) -> GameMasterError {
+    let word = error
+        .get("status")
+        .or_else(|| error.get("code"))
+        .or_else(|| error.get("type"))
+        .map(|word| word.as_str().map(str::to_owned).unwrap_or_else(|| word.to_string()))
+        .unwrap_or_else(|| "unknown".to_owned());
+    GameMasterError::Provider(format!("error in the stream: {word}"))
+}
