@@ -89,7 +89,7 @@ impl Settings {
     pub fn from_map(map: &HashMap<String, String>) -> Result<Settings, SettingsError> {
         let vars = Variables::new(map);
         Ok(Settings {
-            bind: vars.from_str("UW_BIND", "127.0.0.1:8011")?,
+            bind: vars.parsed("UW_BIND", "127.0.0.1:8011")?,
             addr_file: vars.optional("UW_ADDR_FILE").map(PathBuf::from),
             mode: vars.choice("UW_MODE", "mock", &[("mock", Mode::Mock), ("real", Mode::Real)])?,
             data_dir: PathBuf::from(vars.text("UW_DATA_DIR", ".data")),
@@ -98,7 +98,7 @@ impl Settings {
             mock_image_delay: vars.millis("UW_MOCK_IMAGE_DELAY_MS", 1200, 0)?,
             image_timeout: vars.millis("UW_IMAGE_TIMEOUT_MS", 60_000, 1)?,
             image_cost_signal: vars.number("UW_IMAGE_COST_SIGNAL", 10, 0)?,
-            low_balance_policy: vars.from_str("UW_LOW_BALANCE_POLICY", "text_only")?,
+            low_balance_policy: vars.parsed("UW_LOW_BALANCE_POLICY", "text_only")?,
             log_filter: vars.text("RUST_LOG", "info"),
             log_format: vars.choice(
                 "UW_LOG_FORMAT",

@@ -26,7 +26,7 @@ impl<'a> Variables<'a> {
     }
 
     /// Any `FromStr` value, with the parser's own message as the reason.
-    pub(super) fn from_str<T>(&self, name: &'static str, default: &str) -> Result<T, SettingsError>
+    pub(super) fn parsed<T>(&self, name: &'static str, default: &str) -> Result<T, SettingsError>
     where
         T: FromStr,
         T::Err: Display,
