@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use futures::future::join_all;
 use serde_json::Value;
+use server::{Application, Settings, StartupError};
 
 use super::helpers::{SseReader, check_order, spawn_app, spawn_app_with, turn_body};
 
@@ -108,4 +109,31 @@ fn assert_no_temp_files(data_dir: &std::path::Path) {
         let name = entry.unwrap().file_name().into_string().unwrap();
         assert!(!name.starts_with(".tmp"), "a temp file was left: {name}");
     }
+}
+
+#[tokio::test]
+async fn the_real_address_is_written_to_the_address_file() {
+    let temp = tempfile::tempdir().unwrap();
+    let addr_file = temp.path().join("addr");
+    let app = spawn_app_with(&[("UW_ADDR_FILE", addr_file.to_str().unwrap())]).await;
+    let written = std::fs::read_to_string(&addr_file).unwrap();
+    assert_eq!(format!("http://{written}"), app.address);
+    assert!(!written.ends_with(":0"), "the real port, not 0");
+}
+
+#[tokio::test]
+async fn startup_fails_with_a_named_cause_when_the_port_is_taken_or_the_data_dir_is_unusable() {
+    let temp = tempfile::tempdir().unwrap();
+    let data = temp.path().join("data");
+    let app = spawn_app().await;
+    let taken = app.address.trim_start_matches("http://").to_owned();
+    let settings = Settings::with(&[("UW_BIND", taken.as_str()), ("UW_DATA_DIR", data.to_str().unwrap())]).unwrap();
+    let error = Application::build(settings).err().expect("the port is taken");
+    assert!(matches!(error, StartupError::Bind { .. }) && error.to_string().contains("UW_BIND"), "{error}");
+
+    let file = temp.path().join("a-file");
+    std::fs::write(&file, "not a folder").unwrap();
+    let settings = Settings::with(&[("UW_BIND", "127.0.0.1:0"), ("UW_DATA_DIR", file.to_str().unwrap())]).unwrap();
+    let error = Application::build(settings).err().expect("the data dir is a file");
+    assert!(matches!(error, StartupError::DataDir { .. }), "{error}");
 }
