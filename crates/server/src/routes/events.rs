@@ -23,13 +23,17 @@ pub(super) async fn get_events(
     let record = find(&state, &turn_id)?;
     // The header is the browser's own, newer than whatever the URL was built with.
     let seen = header_id.or(query_id).unwrap_or(0);
-    let count = record.event_count();
-    if record.status() == TurnStatus::Complete && seen >= count {
-        // Nothing follows the last event: 204 stops an EventSource for good.
-        return Ok(HttpResponse::NoContent().finish());
-    }
-    if seen > count {
-        return Err(ApiError::bad_query("last_event_id", format!("the turn has only {count} events so far")));
+    // Status first: once it reads complete, the log already holds every event of the turn.
+    let complete = record.status() == TurnStatus::Complete;
+    if record.events_after(seen).is_empty() && seen > 0 {
+        let total = record.events_after(0).len();
+        if complete && seen >= total {
+            // Nothing follows the last event: 204 stops an EventSource for good.
+            return Ok(HttpResponse::NoContent().finish());
+        }
+        if seen > total {
+            return Err(ApiError::bad_query("last_event_id", format!("the turn has only {total} events so far")));
+        }
     }
     Ok(sse::response(sse::follow(record, seen, state.sse_keep_alive, &state.open_streams)))
 }

@@ -112,3 +112,15 @@ async fn a_bad_last_event_id_is_400_bad_query() {
         assert_eq!(body["error"]["field"], field);
     }
 }
+
+#[tokio::test]
+async fn a_last_event_id_beyond_the_turn_is_400_while_running_and_204_once_complete() {
+    let app = spawn_app_with(&[("UW_MOCK_IMAGE_DELAY_MS", "1000")]).await;
+    let links: Value = app.post_turns("mock_image=scene&seed=1", &turn_body(100)).await.json().await.unwrap();
+    let events_url = links["events_url"].as_str().unwrap();
+    let (status, body) = app.get_json(&format!("{events_url}?last_event_id=999")).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (400, Some("bad_query")));
+    let events = SseReader::new(app.get(events_url).await).collect().await;
+    check_order(&events);
+    assert_eq!(app.get(&format!("{events_url}?last_event_id=999")).await.status(), 204);
+}
