@@ -16,9 +16,11 @@ pub(super) async fn get_events(
     turn_id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let query_id = last_event_id_from_query(request.query_string())?;
-    let header_id = match request.headers().get("Last-Event-ID") {
-        None => None,
-        Some(value) => Some(parse_event_id(value.to_str().unwrap_or(""), "Last-Event-ID")?),
+    // An empty header is what a client with no event yet may send: the same as none.
+    let header = request.headers().get("Last-Event-ID").map(|value| value.to_str().unwrap_or("?").trim());
+    let header_id = match header {
+        None | Some("") => None,
+        Some(value) => Some(parse_event_id(value, "Last-Event-ID")?),
     };
     let record = find(&state, &turn_id)?;
     // The header is the browser's own, newer than whatever the URL was built with.
