@@ -2,6 +2,7 @@
 //! every error of protocol.md, files, metrics, and shutdown.
 
 mod api {
+    mod binary;
     mod errors;
     mod files;
     pub mod helpers;

@@ -124,3 +124,12 @@ async fn a_last_event_id_beyond_the_turn_is_400_while_running_and_204_once_compl
     check_order(&events);
     assert_eq!(app.get(&format!("{events_url}?last_event_id=999")).await.status(), 204);
 }
+
+#[tokio::test]
+async fn an_empty_last_event_id_header_replays_from_the_start() {
+    let app = spawn_app().await;
+    let events = app.run_turn("mock_image=none&seed=2").await;
+    let url = app.url(&format!("/api/turns/{}/events", turn_id(&events)));
+    let response = app.client.get(url).header("Last-Event-ID", "").send().await.unwrap();
+    assert_eq!(SseReader::new(response).collect().await.len(), events.len());
+}
