@@ -48,7 +48,7 @@ async fn spawn(extra: &[(&str, &str)], providers: Option<Providers>) -> TestApp 
         ("UW_STATIC_DIR", static_dir),
         ("UW_MOCK_TOKEN_DELAY_MS", "1"),
         ("UW_MOCK_IMAGE_DELAY_MS", "50"),
-        ("UW_IMAGE_TIMEOUT_MS", "3000"),
+        ("UW_IMAGE_TIMEOUT_MS", "20000"),
         ("UW_WORKERS", "2"),
         ("UW_SHUTDOWN_GRACE_MS", "5000"),
     ]

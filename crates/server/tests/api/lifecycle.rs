@@ -63,7 +63,7 @@ async fn fifty_clients_leaving_mid_stream_leave_no_turn_or_stream_behind() {
 
 #[tokio::test]
 async fn shutdown_while_images_render_gives_every_turn_its_render_event() {
-    let mut app = spawn_app_with(&[("UW_MOCK_IMAGE_DELAY_MS", "600")]).await;
+    let mut app = spawn_app_with(&[("UW_MOCK_IMAGE_DELAY_MS", "1000")]).await;
     let mut readers = Vec::new();
     for seed in 0..6 {
         let response = app.post_turn(&format!("mock_image=scene&seed={seed}"), &turn_body(100)).await;
@@ -75,7 +75,7 @@ async fn shutdown_while_images_render_gives_every_turn_its_render_event() {
     for reader in readers {
         let events = reader.await.unwrap();
         let (_, render) = check_order(&events);
-        assert_eq!(render["status"], "completed", "the grace let the image finish");
+        assert_eq!(render["status"], "completed", "the grace let the image finish: {render}");
     }
     assert_no_temp_files(&app.data_dir);
     assert!(app.client.get(app.url("/healthz")).send().await.is_err(), "nothing listens after shutdown");
