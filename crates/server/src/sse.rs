@@ -68,16 +68,26 @@ impl OpenStreams {
 
     fn enter(self: &Arc<Self>) -> OpenStreamGuard {
         self.0.fetch_add(1, Ordering::Relaxed);
-        OpenStreamGuard(Arc::clone(self))
+        OpenStreamGuard { streams: Arc::clone(self), turn_id: None, finished: false }
     }
 }
 
 /// One open stream; dropping it (stream ended or client gone) counts it out.
-struct OpenStreamGuard(Arc<OpenStreams>);
+struct OpenStreamGuard {
+    streams: Arc<OpenStreams>,
+    turn_id: Option<TurnId>,
+    /// Set once `render` went out; a guard dropped before that means the client left.
+    finished: bool,
+}
 
 impl Drop for OpenStreamGuard {
     fn drop(&mut self) {
-        self.0.0.fetch_sub(1, Ordering::Relaxed);
+        self.streams.0.fetch_sub(1, Ordering::Relaxed);
+        if !self.finished
+            && let Some(turn_id) = &self.turn_id
+        {
+            tracing::debug!(%turn_id, "a client left mid-stream; the turn goes on");
+        }
     }
 }
 
@@ -92,7 +102,8 @@ pub fn follow(
 ) -> impl Stream<Item = Result<Bytes, Infallible>> + 'static {
     let guard = open_streams.enter();
     async_stream::stream! {
-        let _guard = guard;
+        let mut guard = guard;
+        guard.turn_id = Some(record.turn_id().clone());
         let mut seen = seen;
         let mut pending = BytesMut::from(RETRY);
         loop {
@@ -106,6 +117,7 @@ pub fn follow(
                 yield Ok(pending.split().freeze());
             }
             if finished {
+                guard.finished = true;
                 break;
             }
             if tokio::time::timeout(keep_alive, record.wait_for_more_than(seen)).await.is_err() {
