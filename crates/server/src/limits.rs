@@ -1,0 +1,129 @@
+//! What a turn request must pass before a turn starts: its query parameters, its content type,
+//! its size, and the per-client rate limit.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use actix_web::HttpRequest;
+use actix_web::http::header;
+use actix_web::web;
+use futures::StreamExt;
+use orchestrator::{MockImage, TurnOptions};
+
+use crate::errors::ApiError;
+
+/// The largest request body accepted (protocol.md: over 64 KiB is `413`).
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// Splits a query string into decoded pairs, refusing text that is not a query.
+pub fn query_pairs(query: &str) -> Result<Vec<(String, String)>, ApiError> {
+    web::Query::<Vec<(String, String)>>::from_query(query)
+        .map(web::Query::into_inner)
+        .map_err(|_| ApiError::bad_query("query", "the query string cannot be decoded"))
+}
+
+/// Reads `seed` and `mock_image` from a turn request's query; anything else is refused, and
+/// `mock_image` is refused unless the mock providers serve.
+pub fn turn_options(query: &str, mock_mode: bool) -> Result<TurnOptions, ApiError> {
+    let mut options = TurnOptions::default();
+    let mut seen: Vec<String> = Vec::new();
+    for (name, value) in query_pairs(query)? {
+        if seen.contains(&name) {
+            return Err(ApiError::bad_query(&name, format!("`{name}` is given more than once")));
+        }
+        match name.as_str() {
+            "seed" => {
+                let seed =
+                    value.parse().map_err(|_| ApiError::bad_query("seed", "seed must be an unsigned integer"))?;
+                options.seed = Some(seed);
+            }
+            "mock_image" if !mock_mode => {
+                return Err(ApiError::bad_query("mock_image", "mock_image is accepted only with the mock providers"));
+            }
+            "mock_image" => {
+                options.mock_image =
+                    value.parse::<MockImage>().map_err(|message| ApiError::bad_query("mock_image", message))?;
+            }
+            _ => return Err(ApiError::bad_query(&name, format!("unknown query parameter `{name}`"))),
+        }
+        seen.push(name);
+    }
+    Ok(options)
+}
+
+/// Refuses a body that does not say it is JSON.
+pub fn require_json(request: &HttpRequest) -> Result<(), ApiError> {
+    let content_type = request.headers().get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok());
+    let essence = content_type.and_then(|value| value.split(';').next()).map(str::trim);
+    match essence {
+        Some(essence) if essence.eq_ignore_ascii_case("application/json") => Ok(()),
+        _ => Err(ApiError::UnsupportedMediaType),
+    }
+}
+
+/// Reads the whole body, stopping as soon as it passes the limit rather than buffering it all.
+pub async fn read_body(request: &HttpRequest, mut payload: web::Payload) -> Result<web::Bytes, ApiError> {
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<usize>().ok());
+    if declared.is_some_and(|length| length > MAX_BODY_BYTES) {
+        return Err(ApiError::TooLarge { limit: MAX_BODY_BYTES });
+    }
+    let mut body = web::BytesMut::with_capacity(declared.unwrap_or(1024).min(MAX_BODY_BYTES));
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|_| ApiError::BadRequest)?;
+        if body.len() + chunk.len() > MAX_BODY_BYTES {
+            return Err(ApiError::TooLarge { limit: MAX_BODY_BYTES });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
+/// Counts turn starts per client address in fixed one-minute windows. Memory stays bounded:
+/// windows that have ended are dropped whenever the map is swept.
+pub struct RateLimiter {
+    per_minute: u32,
+    /// One lock for all clients: the critical section is a map lookup and an increment.
+    windows: Mutex<HashMap<IpAddr, Window>>,
+}
+
+struct Window {
+    started: Instant,
+    count: u32,
+}
+
+const WINDOW: Duration = Duration::from_secs(60);
+
+impl RateLimiter {
+    /// `per_minute = 0` lets everything through.
+    pub fn new(per_minute: u32) -> Self {
+        RateLimiter { per_minute, windows: Mutex::new(HashMap::new()) }
+    }
+
+    pub fn check(&self, request: &HttpRequest) -> Result<(), ApiError> {
+        if self.per_minute == 0 {
+            return Ok(());
+        }
+        let Some(client) = request.peer_addr().map(|address| address.ip()) else { return Ok(()) };
+        let now = Instant::now();
+        let mut windows = self.windows.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if windows.len() > 10_000 {
+            windows.retain(|_, window| now.duration_since(window.started) < WINDOW);
+        }
+        let window = windows.entry(client).or_insert(Window { started: now, count: 0 });
+        if now.duration_since(window.started) >= WINDOW {
+            *window = Window { started: now, count: 0 };
+        }
+        if window.count >= self.per_minute {
+            let retry_after_s = WINDOW.saturating_sub(now.duration_since(window.started)).as_secs().max(1);
+            return Err(ApiError::RateLimited { retry_after_s });
+        }
+        window.count += 1;
+        Ok(())
+    }
+}

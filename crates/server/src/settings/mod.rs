@@ -1,0 +1,165 @@
+//! The server's settings: one validated value read from environment variables. Reading goes
+//! through a map so tests never touch the process environment, and a bad value stops startup
+//! with an error that names its variable.
+
+mod parse;
+#[cfg(test)]
+mod tests;
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use orchestrator::{EngineConfig, LowBalancePolicy};
+
+use parse::Variables;
+
+/// Which providers serve turns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// The embedded mock game master and image generator: no key, no network.
+    Mock,
+    /// Real language and image models, configured by the provider variables.
+    Real,
+}
+
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Mock => "mock",
+            Mode::Real => "real",
+        }
+    }
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Human-readable lines for a terminal.
+    Pretty,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+/// A variable whose value cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{variable}={value:?} is invalid: {reason}")]
+pub struct SettingsError {
+    pub variable: &'static str,
+    pub value: String,
+    pub reason: String,
+}
+
+/// Everything the server reads from its environment, checked once at startup.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub(crate) bind: SocketAddr,
+    /// Where to write the real listen address once bound, so scripts can find a port-0 server.
+    pub(crate) addr_file: Option<PathBuf>,
+    pub(crate) mode: Mode,
+    pub(crate) data_dir: PathBuf,
+    pub(crate) static_dir: PathBuf,
+    pub(crate) mock_token_delay: Duration,
+    pub(crate) mock_image_delay: Duration,
+    pub(crate) image_timeout: Duration,
+    pub(crate) image_cost_signal: u32,
+    pub(crate) low_balance_policy: LowBalancePolicy,
+    pub(crate) log_filter: String,
+    pub(crate) log_format: LogFormat,
+    pub(crate) turn_retention: Duration,
+    pub(crate) turn_retention_max: usize,
+    pub(crate) max_turns_in_flight: usize,
+    pub(crate) max_concurrent_images: usize,
+    /// Turn starts allowed per client and minute; 0 turns the limit off.
+    pub(crate) rate_limit_per_min: u32,
+    pub(crate) shutdown_grace: Duration,
+    /// Worker threads of the HTTP server; `None` lets actix use one per core.
+    pub(crate) workers: Option<usize>,
+    pub(crate) sse_keepalive: Duration,
+}
+
+impl Settings {
+    /// Reads the process environment (after `.env` was loaded by the caller).
+    pub fn from_env() -> Result<Settings, SettingsError> {
+        Settings::from_map(&std::env::vars().collect())
+    }
+
+    /// Reads settings from a map of variables; absent or empty variables take their defaults.
+    pub fn from_map(map: &HashMap<String, String>) -> Result<Settings, SettingsError> {
+        let vars = Variables::new(map);
+        Ok(Settings {
+            bind: vars.parsed("UW_BIND", "127.0.0.1:8011")?,
+            addr_file: vars.optional("UW_ADDR_FILE").map(PathBuf::from),
+            mode: vars.choice("UW_MODE", "mock", &[("mock", Mode::Mock), ("real", Mode::Real)])?,
+            data_dir: PathBuf::from(vars.text("UW_DATA_DIR", ".data")),
+            static_dir: PathBuf::from(vars.text("UW_STATIC_DIR", "static")),
+            mock_token_delay: vars.millis("UW_MOCK_TOKEN_DELAY_MS", 20, 0)?,
+            mock_image_delay: vars.millis("UW_MOCK_IMAGE_DELAY_MS", 1200, 0)?,
+            image_timeout: vars.millis("UW_IMAGE_TIMEOUT_MS", 60_000, 1)?,
+            image_cost_signal: vars.number("UW_IMAGE_COST_SIGNAL", 10, 0)?,
+            low_balance_policy: vars.parsed("UW_LOW_BALANCE_POLICY", "text_only")?,
+            log_filter: vars.text("RUST_LOG", "info"),
+            log_format: vars.choice(
+                "UW_LOG_FORMAT",
+                "pretty",
+                &[("pretty", LogFormat::Pretty), ("json", LogFormat::Json)],
+            )?,
+            turn_retention: Duration::from_secs(vars.number("UW_TURN_RETENTION_S", 600, 1)?),
+            turn_retention_max: vars.number("UW_TURN_RETENTION_MAX", 10_000, 1)?,
+            max_turns_in_flight: vars.number("UW_MAX_TURNS_IN_FLIGHT", 10_000, 1)?,
+            max_concurrent_images: vars.number("UW_MAX_CONCURRENT_IMAGES", 8, 1)?,
+            rate_limit_per_min: vars.number("UW_RATE_LIMIT_PER_MIN", 0, 0)?,
+            shutdown_grace: vars.millis("UW_SHUTDOWN_GRACE_MS", 30_000, 0)?,
+            workers: vars.optional_number("UW_WORKERS", 1)?,
+            sse_keepalive: vars.millis("UW_SSE_KEEPALIVE_MS", 15_000, 1)?,
+        })
+    }
+
+    /// The settings every test starts from: the defaults, with these variables set.
+    pub fn with(pairs: &[(&str, &str)]) -> Result<Settings, SettingsError> {
+        Settings::from_map(&pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect())
+    }
+
+    pub fn bind(&self) -> SocketAddr {
+        self.bind
+    }
+
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    pub fn static_dir(&self) -> &Path {
+        &self.static_dir
+    }
+
+    pub fn log_filter(&self) -> &str {
+        &self.log_filter
+    }
+
+    pub fn log_format(&self) -> LogFormat {
+        self.log_format
+    }
+
+    pub fn shutdown_grace(&self) -> Duration {
+        self.shutdown_grace
+    }
+
+    /// What the engine needs to know, passed to it explicitly.
+    pub fn engine_config(&self) -> EngineConfig {
+        EngineConfig {
+            data_dir: self.data_dir.clone(),
+            image_cost_signal: self.image_cost_signal,
+            low_balance_policy: self.low_balance_policy,
+            image_timeout: self.image_timeout,
+            max_concurrent_images: self.max_concurrent_images,
+            max_turns_in_flight: self.max_turns_in_flight,
+            turn_retention: self.turn_retention,
+            turn_retention_max: self.turn_retention_max,
+        }
+    }
+}

@@ -1,0 +1,12 @@
+//! Integration tests of the turn server over real HTTP: event streams and their order, resume,
+//! every error of protocol.md, files, metrics, and shutdown.
+
+mod api {
+    mod binary;
+    mod errors;
+    mod files;
+    pub mod helpers;
+    mod lifecycle;
+    mod resume;
+    mod streams;
+}
