@@ -10,7 +10,7 @@ run:
 	$(CARGO) run --release -p server --bin uw-server
 
 ## Everything CI proves: lints, the Rust test suites, the runbooks and the browser tests.
-test: lint test-rust deps-check
+test: lint test-rust deps-check runbooks browser-test
 
 test-rust:
 	$(CARGO) test --workspace --all-targets

@@ -41,8 +41,8 @@ pub struct Providers {
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
-    #[error("UW_MODE=real: real providers are not available in this build; use UW_MODE=mock")]
-    RealProvidersUnavailable,
+    #[error("UW_MODE=real: the providers cannot be set up: {0}")]
+    Providers(orchestrator::providers::ProviderError),
     #[error("cannot create the data folder {path}: {source}")]
     DataDir { path: PathBuf, source: io::Error },
     #[error("cannot listen on {address} (UW_BIND): {source}")]
@@ -52,13 +52,21 @@ pub enum StartupError {
 }
 
 /// Picks the providers for the configured mode. This is the one place that decides.
-pub fn providers(settings: &Settings) -> Result<Providers, StartupError> {
+pub async fn providers(settings: &Settings) -> Result<Providers, StartupError> {
+    let mock_game_master = || -> Arc<dyn GameMaster> { Arc::new(MockGameMaster::new(settings.mock_token_delay)) };
+    let mock_images = || -> Arc<dyn ImageGenerator> { Arc::new(MockImageGenerator::new(settings.mock_image_delay)) };
     match settings.mode() {
-        Mode::Mock => Ok(Providers {
-            game_master: Arc::new(MockGameMaster::new(settings.mock_token_delay)),
-            images: Some(Arc::new(MockImageGenerator::new(settings.mock_image_delay))),
-        }),
-        Mode::Real => Err(StartupError::RealProvidersUnavailable),
+        Mode::Mock => Ok(Providers { game_master: mock_game_master(), images: Some(mock_images()) }),
+        Mode::Real => {
+            let built = orchestrator::providers::build_providers(settings.providers(), settings.image_timeout())
+                .await
+                .map_err(StartupError::Providers)?;
+            // `None` means that kind was explicitly set to `mock`.
+            Ok(Providers {
+                game_master: built.game_master.unwrap_or_else(mock_game_master),
+                images: Some(built.image_generator.unwrap_or_else(mock_images)),
+            })
+        }
     }
 }
 
@@ -72,8 +80,8 @@ pub struct Application {
 
 impl Application {
     /// Builds the providers for the settings' mode, then the application.
-    pub fn build(settings: Settings) -> Result<Application, StartupError> {
-        let providers = providers(&settings)?;
+    pub async fn build(settings: Settings) -> Result<Application, StartupError> {
+        let providers = providers(&settings).await?;
         Application::build_with_providers(settings, providers)
     }
 
@@ -123,6 +131,7 @@ impl Application {
         }
         tracing::info!(
             mode = settings.mode().as_str(),
+            providers = %settings.providers().describe(),
             text_provider = %describe_text,
             image_provider = %describe_images,
             address = %address,

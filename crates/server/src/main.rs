@@ -14,7 +14,7 @@ async fn main() -> anyhow::Result<()> {
     }
     let settings = Settings::from_env().context("bad setting")?;
     telemetry::init(&settings).context("bad setting")?;
-    let application = Application::build(settings).context("cannot start")?;
+    let application = Application::build(settings).await.context("cannot start")?;
     application.run_until_stopped(shutdown_signal()).await.context("the server failed")?;
     Ok(())
 }

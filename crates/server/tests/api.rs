@@ -7,6 +7,7 @@ mod api {
     mod files;
     pub mod helpers;
     mod lifecycle;
+    mod real_mode;
     mod resume;
     mod streams;
 }

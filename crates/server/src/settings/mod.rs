@@ -11,6 +11,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use orchestrator::providers::{ProviderError, ProviderSettings};
 use orchestrator::{EngineConfig, LowBalancePolicy};
 
 use parse::Variables;
@@ -77,6 +78,8 @@ pub struct Settings {
     /// Worker threads of the HTTP server; `None` lets actix use one per core.
     pub(crate) workers: Option<usize>,
     pub(crate) sse_keepalive: Duration,
+    /// Which real providers serve, with their credentials; all mock in mock mode.
+    pub(crate) providers: ProviderSettings,
 }
 
 impl Settings {
@@ -88,10 +91,11 @@ impl Settings {
     /// Reads settings from a map of variables; absent or empty variables take their defaults.
     pub fn from_map(map: &HashMap<String, String>) -> Result<Settings, SettingsError> {
         let vars = Variables::new(map);
+        let mode = vars.choice("UW_MODE", "mock", &[("mock", Mode::Mock), ("real", Mode::Real)])?;
         Ok(Settings {
             bind: vars.parsed("UW_BIND", "127.0.0.1:8011")?,
             addr_file: vars.optional("UW_ADDR_FILE").map(PathBuf::from),
-            mode: vars.choice("UW_MODE", "mock", &[("mock", Mode::Mock), ("real", Mode::Real)])?,
+            mode,
             data_dir: PathBuf::from(vars.text("UW_DATA_DIR", ".data")),
             static_dir: PathBuf::from(vars.text("UW_STATIC_DIR", "static")),
             mock_token_delay: vars.millis("UW_MOCK_TOKEN_DELAY_MS", 20, 0)?,
@@ -113,6 +117,7 @@ impl Settings {
             shutdown_grace: vars.millis("UW_SHUTDOWN_GRACE_MS", 30_000, 0)?,
             workers: vars.optional_number("UW_WORKERS", 1)?,
             sse_keepalive: vars.millis("UW_SSE_KEEPALIVE_MS", 15_000, 1)?,
+            providers: provider_settings(mode, map)?,
         })
     }
 
@@ -145,6 +150,14 @@ impl Settings {
         self.log_format
     }
 
+    pub fn providers(&self) -> &ProviderSettings {
+        &self.providers
+    }
+
+    pub fn image_timeout(&self) -> Duration {
+        self.image_timeout
+    }
+
     pub fn shutdown_grace(&self) -> Duration {
         self.shutdown_grace
     }
@@ -162,4 +175,32 @@ impl Settings {
             turn_retention_max: self.turn_retention_max,
         }
     }
+}
+
+/// Mock mode ignores every provider variable. Real mode reads them, and a kind left unset is
+/// served by Gemini rather than quietly by the mock: real mode never falls back to mock unless
+/// asked to with `UW_TEXT_PROVIDER=mock` or `UW_IMAGE_PROVIDER=mock`.
+fn provider_settings(mode: Mode, map: &HashMap<String, String>) -> Result<ProviderSettings, SettingsError> {
+    let settings = match mode {
+        Mode::Mock => ProviderSettings::from_lookup(|_| None),
+        Mode::Real => ProviderSettings::from_lookup(|name| {
+            let value = map.get(name).filter(|value| !value.trim().is_empty()).cloned();
+            match name {
+                "UW_TEXT_PROVIDER" | "UW_IMAGE_PROVIDER" => value.or_else(|| Some("gemini".to_owned())),
+                _ => value,
+            }
+        }),
+    };
+    settings.map_err(|error| match error {
+        ProviderError::MissingVariable { variable, provider } => SettingsError {
+            variable,
+            value: String::new(),
+            reason: format!("it must be set, since UW_MODE=real serves with the {provider} provider"),
+        },
+        // Only choices, sizes and timeouts can be invalid, never a credential, so the value may show.
+        ProviderError::InvalidVariable { variable, reason } => {
+            SettingsError { variable, value: map.get(variable).cloned().unwrap_or_default(), reason }
+        }
+        other => SettingsError { variable: "UW_MODE", value: "real".to_owned(), reason: other.to_string() },
+    })
 }

@@ -53,9 +53,14 @@ fn every_variable_is_read() {
         ("UW_WORKERS", "2"),
         ("UW_SSE_KEEPALIVE_MS", "50"),
         ("UW_ADDR_FILE", "/tmp/addr"),
+        ("UW_TEXT_PROVIDER", "openai"),
+        ("OPENAI_BASE_URL", "http://127.0.0.1:11434"),
+        ("UW_IMAGE_PROVIDER", "mock"),
     ])
     .unwrap();
     assert_eq!(settings.bind.port(), 9000);
+    let providers = settings.providers.describe();
+    assert!(providers.contains("openai") && providers.contains("images=mock"), "{providers}");
     assert_eq!(settings.mode, Mode::Real);
     assert_eq!(settings.low_balance_policy, LowBalancePolicy::FastFree);
     assert_eq!(settings.log_format, LogFormat::Json);

@@ -61,7 +61,7 @@ async fn spawn(extra: &[(&str, &str)], providers: Option<Providers>) -> TestApp 
     let settings = Settings::from_map(&variables).unwrap();
     let application = match providers {
         Some(providers) => Application::build_with_providers(settings, providers),
-        None => Application::build(settings),
+        None => Application::build(settings).await,
     }
     .unwrap();
     let address = format!("http://{}", application.address());

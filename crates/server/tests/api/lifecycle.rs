@@ -128,12 +128,12 @@ async fn startup_fails_with_a_named_cause_when_the_port_is_taken_or_the_data_dir
     let app = spawn_app().await;
     let taken = app.address.trim_start_matches("http://").to_owned();
     let settings = Settings::with(&[("UW_BIND", taken.as_str()), ("UW_DATA_DIR", data.to_str().unwrap())]).unwrap();
-    let error = Application::build(settings).err().expect("the port is taken");
+    let error = Application::build(settings).await.err().expect("the port is taken");
     assert!(matches!(error, StartupError::Bind { .. }) && error.to_string().contains("UW_BIND"), "{error}");
 
     let file = temp.path().join("a-file");
     std::fs::write(&file, "not a folder").unwrap();
     let settings = Settings::with(&[("UW_BIND", "127.0.0.1:0"), ("UW_DATA_DIR", file.to_str().unwrap())]).unwrap();
-    let error = Application::build(settings).err().expect("the data dir is a file");
+    let error = Application::build(settings).await.err().expect("the data dir is a file");
     assert!(matches!(error, StartupError::DataDir { .. }), "{error}");
 }
