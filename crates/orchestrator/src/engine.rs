@@ -153,9 +153,6 @@ pub(crate) struct EngineInner {
     pub(crate) image_permits: Semaphore,
     closing: AtomicBool,
     turn_ids: TurnIdSource,
-    /// When the store was last swept, in ms since the engine started; sweeping is throttled.
-    last_sweep_ms: AtomicU64,
-    started: Instant,
 }
 
 impl Engine {
@@ -178,8 +175,6 @@ impl Engine {
             image_permits,
             closing: AtomicBool::new(false),
             turn_ids: TurnIdSource::new(),
-            last_sweep_ms: AtomicU64::new(0),
-            started: Instant::now(),
         };
         Engine { inner: Arc::new(inner) }
     }
@@ -196,7 +191,9 @@ impl Engine {
     /// the `Started` event, and every later event lands in it.
     pub fn start_turn(&self, input: TurnInput, options: TurnOptions) -> Result<Arc<TurnRecord>, StartError> {
         let in_flight = self.admit()?;
-        self.sweep_now_and_then();
+        // Every start forgets a few expired turns: retention costs a little per turn, never a
+        // burst that would stall the turns streaming on this worker.
+        self.inner.store.sweep(Instant::now());
         let turn_id = self.inner.turn_ids.next();
         let record = self.inner.store.insert(turn_id.clone());
         let sink: Arc<dyn TurnEventSink> = record.clone();
@@ -247,17 +244,6 @@ impl Engine {
         }
         InFlightGuard::acquire(Arc::clone(&self.inner), self.inner.config.max_turns_in_flight)
             .ok_or(StartError::Overloaded)
-    }
-
-    /// Applies retention at most once a second, so the cost stays off the per-turn path.
-    fn sweep_now_and_then(&self) {
-        let now_ms = self.inner.started.elapsed().as_millis() as u64;
-        let last = self.inner.last_sweep_ms.load(Ordering::Relaxed);
-        if now_ms.saturating_sub(last) >= 1000
-            && self.inner.last_sweep_ms.compare_exchange(last, now_ms, Ordering::Relaxed, Ordering::Relaxed).is_ok()
-        {
-            self.inner.store.sweep(Instant::now());
-        }
     }
 }
 

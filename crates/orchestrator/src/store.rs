@@ -2,7 +2,7 @@
 //! A record is also the sink its turn emits into, so what is streamed and what is stored cannot
 //! disagree.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -38,7 +38,13 @@ pub struct TurnRecord {
     state: Mutex<RecordState>,
     /// Counts the events so far; followers wait on it instead of polling.
     event_count: watch::Sender<usize>,
+    /// The store's queue of completed turns, which the record joins when its `render` is out.
+    completed: CompletedTurns,
 }
+
+/// Completed turns, oldest first. Turns join it as they complete, so it is in completion order
+/// by construction and retention only ever looks at its front.
+type CompletedTurns = Arc<Mutex<VecDeque<(Instant, TurnId)>>>;
 
 #[derive(Debug)]
 struct RecordState {
@@ -49,9 +55,14 @@ struct RecordState {
 }
 
 impl TurnRecord {
-    fn new(turn_id: TurnId) -> Self {
+    fn new(turn_id: TurnId, completed: CompletedTurns) -> Self {
         let state = RecordState { events: Vec::new(), status: TurnStatus::Running, output: None, completed_at: None };
-        TurnRecord { turn_id, state: Mutex::new(state), event_count: watch::Sender::new(0) }
+        TurnRecord { turn_id, state: Mutex::new(state), event_count: watch::Sender::new(0), completed }
+    }
+
+    /// True once the turn completed at least `retention` before `now`.
+    fn expired(&self, now: Instant, retention: Duration) -> bool {
+        self.lock().completed_at.is_some_and(|at| now.saturating_duration_since(at) >= retention)
     }
 
     pub fn turn_id(&self) -> &TurnId {
@@ -93,7 +104,8 @@ impl TurnRecord {
 
 impl TurnEventSink for TurnRecord {
     fn emit(&self, event: TurnEvent) {
-        let count = {
+        let completes = event.is_last();
+        let (count, completed_at) = {
             let mut state = self.lock();
             match &event {
                 TurnEvent::Final { data } => {
@@ -110,9 +122,12 @@ impl TurnEventSink for TurnRecord {
                 _ => {}
             }
             state.events.push(Arc::new(event));
-            state.events.len()
+            (state.events.len(), state.completed_at.filter(|_| completes))
         };
         self.event_count.send_replace(count);
+        if let Some(at) = completed_at {
+            lock(&self.completed).push_back((at, self.turn_id.clone()));
+        }
     }
 }
 
@@ -121,50 +136,136 @@ impl TurnEventSink for TurnRecord {
 #[derive(Debug)]
 pub struct TurnStore {
     turns: Mutex<HashMap<TurnId, Arc<TurnRecord>>>,
+    completed: CompletedTurns,
     retention: Duration,
     retention_max: usize,
 }
 
+/// At most this many turns are forgotten per sweep. Sweeps run at every turn start, so a
+/// backlog drains within a few starts, and no start pays for freeing thousands of event logs.
+const SWEEP_BATCH: usize = 32;
+
 impl TurnStore {
     pub fn new(retention: Duration, retention_max: usize) -> Self {
-        TurnStore { turns: Mutex::new(HashMap::new()), retention, retention_max }
+        TurnStore { turns: Mutex::default(), completed: Arc::default(), retention, retention_max }
     }
 
     /// Creates the record of a new turn.
     pub fn insert(&self, turn_id: TurnId) -> Arc<TurnRecord> {
-        let record = Arc::new(TurnRecord::new(turn_id.clone()));
-        self.lock().insert(turn_id, Arc::clone(&record));
+        let record = Arc::new(TurnRecord::new(turn_id.clone(), Arc::clone(&self.completed)));
+        lock(&self.turns).insert(turn_id, Arc::clone(&record));
         record
     }
 
+    /// The turn, unless it is unknown or its retention has passed.
     pub fn get(&self, turn_id: &TurnId) -> Option<Arc<TurnRecord>> {
-        self.lock().get(turn_id).cloned()
+        let record = lock(&self.turns).get(turn_id).cloned()?;
+        (!record.expired(Instant::now(), self.retention)).then_some(record)
     }
 
     pub fn len(&self) -> usize {
-        self.lock().len()
+        lock(&self.turns).len()
     }
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
-    /// Forgets completed turns older than the retention time, then the oldest completed ones
-    /// beyond the retention count. Running turns are never dropped.
+    /// Forgets the oldest completed turns that are past the retention time or beyond the
+    /// retention count, at most `SWEEP_BATCH` of them. Running turns are never dropped. Cheap
+    /// when there is nothing to do: it only looks at the front of the completion queue.
     pub fn sweep(&self, now: Instant) {
-        let mut turns = self.lock();
-        let mut completed: Vec<(Instant, TurnId)> =
-            turns.iter().filter_map(|(id, record)| record.lock().completed_at.map(|at| (at, id.clone()))).collect();
-        completed.sort_unstable();
-        let over_count = completed.len().saturating_sub(self.retention_max);
-        for (index, (completed_at, id)) in completed.into_iter().enumerate() {
-            if index < over_count || now.saturating_duration_since(completed_at) >= self.retention {
-                turns.remove(&id);
+        let mut forgotten = Vec::new();
+        {
+            let mut completed = lock(&self.completed);
+            while forgotten.len() < SWEEP_BATCH {
+                let Some((completed_at, _)) = completed.front() else { break };
+                let too_old = now.saturating_duration_since(*completed_at) >= self.retention;
+                if !too_old && completed.len() <= self.retention_max {
+                    break;
+                }
+                if let Some((_, turn_id)) = completed.pop_front() {
+                    forgotten.push(turn_id);
+                }
             }
         }
+        if forgotten.is_empty() {
+            return;
+        }
+        // The records are dropped after the map's lock is released: freeing their event logs
+        // must not hold up other turns looking up theirs.
+        let _dropped: Vec<Arc<TurnRecord>> = {
+            let mut turns = lock(&self.turns);
+            forgotten.iter().filter_map(|turn_id| turns.remove(turn_id)).collect()
+        };
+    }
+}
+
+/// A poisoned lock is still safe to use here: every change under these locks is one push, one
+/// pop or one assignment, so a panic cannot leave them half-changed.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use models::{RenderOutcome, RenderOutput, RenderReason, RenderStatus};
+
+    fn complete(record: &TurnRecord) {
+        let outcome = RenderOutcome {
+            status: RenderStatus::Skipped,
+            reason: Some(RenderReason::NoImageJob),
+            message: None,
+            render: RenderOutput::default(),
+            economy: None,
+            safety: None,
+        };
+        record.emit(TurnEvent::Render(Box::new(outcome)));
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<TurnId, Arc<TurnRecord>>> {
-        self.turns.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    fn turn_id(n: u32) -> TurnId {
+        TurnId::parse(&format!("t{n:020x}")).unwrap()
+    }
+
+    #[test]
+    fn completed_turns_beyond_the_count_are_forgotten_oldest_first_and_running_ones_stay() {
+        let store = TurnStore::new(Duration::from_secs(600), 2);
+        let records: Vec<_> = (0..5).map(|n| store.insert(turn_id(n))).collect();
+        for record in &records[..4] {
+            complete(record);
+        }
+        store.sweep(Instant::now());
+        assert_eq!(store.len(), 3, "two completed turns and the running one stay");
+        assert!(store.get(&turn_id(0)).is_none() && store.get(&turn_id(1)).is_none());
+        assert!(store.get(&turn_id(2)).is_some() && store.get(&turn_id(3)).is_some());
+        assert_eq!(store.get(&turn_id(4)).map(|r| r.status()), Some(TurnStatus::Running));
+    }
+
+    #[test]
+    fn completed_turns_past_the_retention_time_are_unreadable_then_forgotten() {
+        let store = TurnStore::new(Duration::from_secs(60), 100);
+        let done = store.insert(turn_id(1));
+        let running = store.insert(turn_id(2));
+        complete(&done);
+        assert!(store.get(&turn_id(1)).is_some(), "readable right after completing");
+
+        let later = Instant::now() + Duration::from_secs(61);
+        assert!(done.expired(later, store.retention));
+        store.sweep(later);
+        assert_eq!(store.len(), 1, "only the running turn is left");
+        assert!(Arc::ptr_eq(&store.get(&turn_id(2)).unwrap(), &running));
+    }
+
+    #[test]
+    fn one_sweep_forgets_a_bounded_batch_and_the_next_ones_finish_the_backlog() {
+        let store = TurnStore::new(Duration::from_secs(600), 1);
+        for n in 0..(SWEEP_BATCH as u32 * 2 + 1) {
+            complete(&store.insert(turn_id(n)));
+        }
+        store.sweep(Instant::now());
+        assert_eq!(store.len(), SWEEP_BATCH + 1);
+        store.sweep(Instant::now());
+        assert_eq!(store.len(), 1);
     }
 }

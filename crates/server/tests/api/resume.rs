@@ -133,3 +133,27 @@ async fn an_empty_last_event_id_header_replays_from_the_start() {
     let response = app.client.get(url).header("Last-Event-ID", "").send().await.unwrap();
     assert_eq!(SseReader::new(response).collect().await.len(), events.len());
 }
+
+#[tokio::test]
+async fn a_turn_past_its_retention_is_404_and_the_count_limit_forgets_the_oldest() {
+    let app = spawn_app_with(&[("UW_TURN_RETENTION_S", "1"), ("UW_TURN_RETENTION_MAX", "2")]).await;
+    let first = turn_id(&app.run_turn("mock_image=none").await);
+    assert_eq!(app.get_json(&format!("/api/turns/{first}")).await.0, 200, "readable while retained");
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    assert_eq!(app.get_json(&format!("/api/turns/{first}")).await.0, 404, "expired by age");
+    assert_eq!(app.get(&format!("/api/turns/{first}/events")).await.status(), 404);
+
+    let mut ids = Vec::new();
+    for _ in 0..4 {
+        ids.push(turn_id(&app.run_turn("mock_image=none").await));
+    }
+    // Retention is applied as turns start: the next start forgets all completed turns but the
+    // newest two, and the turn it starts joins them when it completes.
+    let last = turn_id(&app.run_turn("mock_image=none").await);
+    let mut statuses = Vec::new();
+    for id in &ids {
+        statuses.push(app.get_json(&format!("/api/turns/{id}")).await.0);
+    }
+    assert_eq!(statuses, [404, 404, 200, 200], "only the newest completed turns stay");
+    assert_eq!(app.get_json(&format!("/api/turns/{last}")).await.0, 200);
+}
