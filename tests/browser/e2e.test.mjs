@@ -5,6 +5,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
+import { createServer, connect } from "node:net";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 
@@ -105,21 +106,50 @@ test("a failed image shows the fallback message and refunds the image", async ()
   await context.close();
 });
 
-test("a lost connection resumes without repeating text", async () => {
-  const { context, page, problems } = await openPage("?mock_image=none&seed=13");
+/** A TCP relay in front of the server whose connections the test can cut, as a network drop would. */
+async function startRelay(target) {
+  const { hostname, port } = new URL(target);
+  const sockets = new Set();
+  const relay = createServer((client) => {
+    const upstream = connect(Number(port), hostname);
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on("close", () => sockets.delete(socket));
+      socket.on("error", () => {});
+    }
+    client.pipe(upstream);
+    upstream.pipe(client);
+  });
+  await new Promise((resolve) => relay.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${relay.address().port}`,
+    cutAll: () => sockets.forEach((socket) => socket.destroy()),
+    close: () => new Promise((resolve) => { sockets.forEach((socket) => socket.destroy()); relay.close(resolve); }),
+  };
+}
+
+test("a dropped connection resumes from the last event without repeating text", async () => {
+  const relay = await startRelay(BASE_URL);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const problems = [];
+  page.on("pageerror", (error) => problems.push(error.message));
+  const followed = [];
+  page.on("request", (request) => { if (request.url().includes("/events")) followed.push(request); });
+  await page.goto(`${relay.url}/?mock_image=none&seed=13`);
   await act(page, "I listen");
   await page.waitForFunction(() => document.querySelector('[data-testid="narrative"]').textContent.length > 5);
-  await context.setOffline(true);
-  await page.waitForTimeout(300);
-  await context.setOffline(false);
+  relay.cutAll();
   await turnDone(page);
+
+  assert.ok(followed.length >= 2, `the EventSource reconnected (${followed.length} requests)`);
+  const resumedFrom = Number((await followed[1].allHeaders())["last-event-id"]);
+  assert.ok(resumedFrom > 0, "the reconnect carried Last-Event-ID");
   const shown = await byTestId(page, "narrative").textContent();
-  const result = await page.evaluate(async () => {
-    const turns = performance.getEntriesByType("resource").map((e) => e.name).filter((n) => n.includes("/events"));
-    const turnId = new URL(turns[0]).pathname.split("/")[3];
-    return (await fetch(`/api/turns/${turnId}`)).json();
-  });
+  const turnId = new URL(followed[0].url()).pathname.split("/")[3];
+  const result = await (await fetch(`${BASE_URL}/api/turns/${turnId}`)).json();
   assert.equal(shown, result.output.narrative, "the narrative on screen is the turn's, once");
   assert.deepEqual(problems, []);
   await context.close();
+  await relay.close();
 });
