@@ -12,10 +12,9 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use super::google::{GoogleEndpoint, error_summary};
-use super::http::{decode_image, send_with_one_retry, without_url};
+use super::http::{decode_image, log_image_answer, send_with_one_retry, without_url};
 use super::settings::ModelPair;
 use crate::image_generator::{GeneratedImage, ImageError, ImageGenerator, ImageRequest};
-use crate::render_task::prompt_hash;
 
 /// Finish reasons that mean the provider refused for safety.
 const SAFETY_FINISH_REASONS: [&str; 6] =
@@ -57,14 +56,7 @@ impl ImageGenerator for GeminiImageGenerator {
                 Ok(body) => parse_answer(&body),
                 Err(error) => Err(error),
             };
-            tracing::debug!(
-                provider = this.endpoint.name(),
-                model = %model,
-                prompt_hash = %prompt_hash(&request.prompt),
-                ok = result.is_ok(),
-                took_ms = started.elapsed().as_millis() as u64,
-                "image request answered"
-            );
+            log_image_answer(this.endpoint.name(), &model, &request.prompt, &result, started);
             result
         }
         .boxed()

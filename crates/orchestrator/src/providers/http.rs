@@ -107,3 +107,22 @@ pub fn check_image(bytes: &[u8]) -> Result<(), ImageError> {
         .map_err(|error| ImageError::InvalidImage(error.to_string()))?;
     Ok(())
 }
+
+/// One log line per answered image request: who answered, how fast, and the prompt's hash
+/// (render.md §6), never the prompt itself.
+pub fn log_image_answer<T>(
+    provider: &str,
+    model: &str,
+    prompt: &str,
+    result: &Result<T, ImageError>,
+    started: Instant,
+) {
+    tracing::debug!(
+        provider,
+        model,
+        prompt_hash = %crate::render_task::prompt_hash(prompt),
+        ok = result.is_ok(),
+        took_ms = started.elapsed().as_millis() as u64,
+        "image request answered"
+    );
+}

@@ -10,10 +10,9 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use super::google::error_summary;
-use super::http::{decode_image, send_with_one_retry, without_url};
+use super::http::{decode_image, log_image_answer, send_with_one_retry, without_url};
 use super::settings::{ModelPair, OpenAiSettings};
 use crate::image_generator::{GeneratedImage, ImageError, ImageGenerator, ImageRequest};
-use crate::render_task::prompt_hash;
 
 /// Error codes OpenAI uses when its moderation refuses a prompt: a stated refusal, not a guess.
 const SAFETY_CODES: [&str; 3] = ["content_policy_violation", "moderation_blocked", "content_filter"];
@@ -60,14 +59,7 @@ impl ImageGenerator for OpenAiImageGenerator {
                 Ok(body) => parse_answer(&body),
                 Err(error) => Err(error),
             };
-            tracing::debug!(
-                provider = "openai",
-                model = %model,
-                prompt_hash = %prompt_hash(&request.prompt),
-                ok = result.is_ok(),
-                took_ms = started.elapsed().as_millis() as u64,
-                "image request answered"
-            );
+            log_image_answer("openai", &model, &request.prompt, &result, started);
             result
         }
         .boxed()
