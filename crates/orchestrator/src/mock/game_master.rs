@@ -35,14 +35,14 @@ impl GameMaster for MockGameMaster {
         let deltas: Vec<String> = word_deltas(&output.narrative);
         let delay = self.token_delay;
         let narrative = async_stream::stream! {
-            // Deltas are paced against one clock started with the first delta: sleeping `delay`
-            // after each one would round every pause up to the timer's next millisecond and make
-            // a long narrative drift late by up to a millisecond per word.
-            let first = tokio::time::Instant::now();
+            // Deltas are paced against one clock started with the first delta, so pauses do not
+            // add up their rounding, and by the precise clock rather than tokio's millisecond
+            // timer, so the mock's own lateness never reads as server overhead.
+            let first = std::time::Instant::now();
             for (index, delta) in deltas.into_iter().enumerate() {
                 // The first delta goes out at once: text first, no waiting.
                 if index > 0 && !delay.is_zero() {
-                    tokio::time::sleep_until(first + delay.saturating_mul(index as u32)).await;
+                    super::clock::sleep_until(first + delay.saturating_mul(index as u32)).await;
                 }
                 yield Ok(GameMasterEvent::NarrativeDelta(delta));
             }

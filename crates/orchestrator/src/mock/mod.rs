@@ -1,6 +1,7 @@
 //! The embedded mock providers: a game master and an image painter that need no network and no
 //! key, deterministic for a seed, with the delays and failure modes of render.md §5.
 
+mod clock;
 mod game_master;
 mod painter;
 mod scenes;
