@@ -134,8 +134,8 @@ if overhead_100 >= 2.0:
     first_narrative_100 = load("overhead-100")["first_narrative_ms"]["p99"]
     misses.append(
         f"- **Overhead at 100 concurrent** is {overhead_100:.2f} ms at p99, {overhead_100 - 2.0:.2f} ms over the target. "
-        f"An idle server shows {overhead_floor:.2f} ms (p50 at 1 concurrent), of which up to 0.5 ms is the mock "
-        "clock's batching of wake-ups. At 100 concurrent the pinned server core is "
+        f"An idle server shows {overhead_floor:.2f} ms (p50 at 1 concurrent). At 100 concurrent the deadlines "
+        "crowd, the mock clock wakes them in batches up to 0.5 ms late, and the pinned server core is "
         f"{overhead_cpu:.0%} busy, and the first narrative delta alone already takes {first_narrative_100:.2f} ms at "
         "p99: turns queue behind each other on that core. A profile (`perf record` on the server during this "
         "scenario) puts most of its time in the kernel's loopback TCP path: every narrative delta is its own "
