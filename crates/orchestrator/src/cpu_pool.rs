@@ -50,7 +50,7 @@ fn shared_pool() -> &'static CpuPool {
 struct CpuPool {
     // A std channel is enough: submitting never blocks, and the workers block on the queue,
     // which is what threads outside the async runtime are for.
-    jobs: Mutex<Sender<Job>>,
+    jobs: Sender<Job>,
 }
 
 impl CpuPool {
@@ -64,12 +64,11 @@ impl CpuPool {
                 tracing::error!(error = %error, "an image worker thread could not start");
             }
         }
-        CpuPool { jobs: Mutex::new(jobs) }
+        CpuPool { jobs }
     }
 
     fn submit(&self, job: Job) -> Result<(), CpuPoolGone> {
-        let jobs = self.jobs.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        jobs.send(job).map_err(|_| CpuPoolGone)
+        self.jobs.send(job).map_err(|_| CpuPoolGone)
     }
 }
 

@@ -84,8 +84,9 @@ impl TurnRecord {
         self.lock().events.get(seen..).map(<[_]>::to_vec).unwrap_or_default()
     }
 
+    /// How many events the log holds now; read from the log itself, so it never trails it.
     pub fn event_count(&self) -> usize {
-        *self.event_count.borrow()
+        self.lock().events.len()
     }
 
     /// Wakes when the turn has more than `seen` events, or at once if it already has.
@@ -104,7 +105,6 @@ impl TurnRecord {
 
 impl TurnEventSink for TurnRecord {
     fn emit(&self, event: TurnEvent) {
-        let completes = event.is_last();
         let (count, completed_at) = {
             let mut state = self.lock();
             match &event {
@@ -121,8 +121,9 @@ impl TurnEventSink for TurnRecord {
                 }
                 _ => {}
             }
+            let completed_at = if event.is_last() { state.completed_at } else { None };
             state.events.push(Arc::new(event));
-            (state.events.len(), state.completed_at.filter(|_| completes))
+            (state.events.len(), completed_at)
         };
         self.event_count.send_replace(count);
         if let Some(at) = completed_at {

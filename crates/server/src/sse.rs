@@ -3,13 +3,14 @@
 //! record from a given event to its `render`.
 
 use std::convert::Infallible;
+use std::fmt::Write as _;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use actix_web::HttpResponse;
 use actix_web::http::header;
-use actix_web::web::{Bytes, BytesMut};
+use actix_web::web::{BufMut, Bytes, BytesMut};
 use futures::Stream;
 use models::{TurnEvent, TurnId};
 use orchestrator::TurnRecord;
@@ -48,13 +49,21 @@ pub fn event_name(event: &TurnEvent) -> &'static str {
     }
 }
 
-/// Appends one framed event. serde_json never writes a raw newline, so `data` is one line.
+/// Appends one framed event, serialising straight into `out` (this runs for every delta of
+/// every stream). serde_json never writes a raw newline, so `data` is one line.
 pub fn write_event(out: &mut BytesMut, id: usize, event: &TurnEvent) {
-    let data = match event {
-        TurnEvent::Started { turn_id } => turn_links(turn_id).to_string(),
-        other => serde_json::to_string(other).unwrap_or_else(|_| "null".to_owned()),
+    // Writing into a BytesMut cannot fail.
+    let _ = write!(out, "id: {id}\nevent: {}\ndata: ", event_name(event));
+    let data_start = out.len();
+    let written = match event {
+        TurnEvent::Started { turn_id } => serde_json::to_writer(out.writer(), &turn_links(turn_id)),
+        other => serde_json::to_writer(out.writer(), other),
     };
-    out.extend_from_slice(format!("id: {id}\nevent: {}\ndata: {data}\n\n", event_name(event)).as_bytes());
+    if written.is_err() {
+        out.truncate(data_start);
+        out.extend_from_slice(b"null");
+    }
+    out.extend_from_slice(b"\n\n");
 }
 
 /// Counts the event streams being served, for the metrics endpoint.

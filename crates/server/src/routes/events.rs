@@ -27,9 +27,9 @@ pub(super) async fn get_events(
     let seen = header_id.or(query_id).unwrap_or(0);
     // Status first: once it reads complete, the log already holds every event of the turn.
     let complete = record.status() == TurnStatus::Complete;
-    if record.events_after(seen).is_empty() && seen > 0 {
-        let total = record.events_after(0).len();
-        if complete && seen >= total {
+    let total = record.event_count();
+    if seen > 0 && seen >= total {
+        if complete {
             // Nothing follows the last event: 204 stops an EventSource for good.
             return Ok(HttpResponse::NoContent().finish());
         }
