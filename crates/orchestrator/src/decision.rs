@@ -3,7 +3,7 @@
 
 use models::{EconomyOutput, ImageJob, ModelLabel, RenderReason};
 
-use crate::engine::LowBalancePolicy;
+use crate::options::LowBalancePolicy;
 
 /// What the render stage does about the image.
 #[derive(Debug, Clone, PartialEq)]

@@ -3,7 +3,7 @@
 use futures::stream::BoxStream;
 use models::TurnInput;
 
-use crate::engine::MockImage;
+use crate::options::MockImage;
 
 /// What a game master is asked to answer.
 #[derive(Debug, Clone)]

@@ -4,7 +4,7 @@ use bytes::Bytes;
 use futures::future::BoxFuture;
 use models::{AspectRatio, ImageSize, ModelLabel};
 
-use crate::engine::MockImage;
+use crate::options::MockImage;
 
 /// A reference image (the previous scene), read from our own data folder.
 #[derive(Debug, Clone)]

@@ -4,8 +4,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use models::{RenderReason, RenderStatus};
 
-use crate::engine::MetricsSnapshot;
-
 /// Upper bounds, in ms, of the generation-time histogram buckets.
 pub const GENERATION_TIME_BUCKETS_MS: [u64; 10] = [50, 100, 250, 500, 1000, 2500, 5000, 10_000, 30_000, 60_000];
 
@@ -68,4 +66,19 @@ impl EngineMetrics {
             generation_time_count: load(&self.generation_count),
         }
     }
+}
+
+/// Counters for the server's metrics endpoint, read at one instant.
+#[derive(Debug, Clone, Default)]
+pub struct MetricsSnapshot {
+    pub turns_started: u64,
+    pub turns_completed: u64,
+    pub turns_in_flight: u64,
+    pub images_in_flight: u64,
+    /// `(status, reason or "", count)` for every render outcome seen.
+    pub render_outcomes: Vec<(&'static str, &'static str, u64)>,
+    /// Histogram of `generation_time_ms`: `(upper bound in ms, cumulative count)`, then sum and count.
+    pub generation_time_buckets: Vec<(u64, u64)>,
+    pub generation_time_sum_ms: u64,
+    pub generation_time_count: u64,
 }

@@ -11,11 +11,12 @@ use models::{
     SafetyOutput, TurnEvent, TurnId, TurnOutput,
 };
 
-use crate::engine::EngineInner;
+use crate::engine_state::EngineInner;
 use crate::image_generator::{ImageError, ImageRequest, ReferenceImage};
 use crate::image_store::{StoreError, StoredImage, check_and_store, generated_dir};
 use crate::messages;
-use crate::turn::{RenderHandoff, TurnContext};
+use crate::redact::prompt_hash;
+use crate::turn_context::{RenderHandoff, TurnContext};
 
 /// Everything the image work needs, copied out of the turn so the task owns it.
 pub(crate) struct RenderJob {
@@ -191,11 +192,6 @@ impl Drop for ImagesInFlight<'_> {
     fn drop(&mut self) {
         self.0.metrics.images_in_flight.fetch_sub(1, Ordering::Relaxed);
     }
-}
-
-/// The first 8 hex characters of blake3(prompt): how a prompt appears in logs, never as text.
-pub fn prompt_hash(prompt: &str) -> String {
-    blake3::hash(prompt.as_bytes()).to_hex()[..8].to_owned()
 }
 
 fn log_outcome(turn_id: &TurnId, job: &ImageJob, outcome: &RenderOutcome) {

@@ -13,8 +13,9 @@ use models::{
 
 use super::SeededRng;
 use super::scenes::{CARDS, CLOSINGS, EVENTS, ITEM_PROMPTS, OBJECTS, OPENINGS, SCENE_PROMPTS};
-use crate::engine::MockImage;
 use crate::game_master::{GameMaster, GameMasterError, GameMasterEvent, GameMasterRequest};
+use crate::narrative_deltas::word_deltas;
+use crate::options::MockImage;
 
 /// Writes deterministic turns; `token_delay` is the pause between narrative deltas.
 #[derive(Debug, Clone)]
@@ -53,11 +54,6 @@ impl GameMaster for MockGameMaster {
     fn describe(&self) -> String {
         "mock".to_owned()
     }
-}
-
-/// Splits a narrative into word-sized deltas whose concatenation is the narrative itself.
-pub(crate) fn word_deltas(narrative: &str) -> Vec<String> {
-    narrative.split_inclusive(' ').map(str::to_owned).collect()
 }
 
 fn mock_output(request: &GameMasterRequest) -> TurnOutput {
@@ -170,16 +166,4 @@ fn action_text(input: &TurnInput) -> String {
 
 fn valid_id(id: &str) -> Id {
     Id::try_from(id).expect("mock ids are valid")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::word_deltas;
-
-    #[test]
-    fn word_deltas_concatenate_to_the_narrative() {
-        let narrative = "횃불이 흔들리는 돌 복도.  Two  spaces.";
-        assert_eq!(word_deltas(narrative).concat(), narrative);
-        assert!(word_deltas(narrative).len() > 3);
-    }
 }

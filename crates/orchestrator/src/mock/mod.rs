@@ -7,7 +7,6 @@ mod painter;
 mod scenes;
 
 pub use game_master::MockGameMaster;
-pub(crate) use game_master::word_deltas;
 pub use painter::{MockImageGenerator, paint_item, paint_scene};
 
 /// A small deterministic generator (splitmix64): enough variety for mock content, and the same

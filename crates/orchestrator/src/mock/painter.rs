@@ -10,9 +10,9 @@ use image::{DynamicImage, Rgb, RgbImage};
 use models::{AspectRatio, ImageSize};
 
 use super::SeededRng;
-use crate::engine::MockImage;
 use crate::image_generator::{GeneratedImage, ImageError, ImageGenerator, ImageRequest};
 use crate::image_store::encode_png;
+use crate::options::MockImage;
 
 /// Paints after `delay`; `mock_image=fail|timeout|safety` on the request make it fail that way.
 #[derive(Debug, Clone)]

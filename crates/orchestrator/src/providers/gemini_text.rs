@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use super::google::GoogleEndpoint;
 use super::http::without_url;
-use super::prompts::game_master_prompt;
+use super::prompts::{game_master_prompt, schema_for_models};
 use super::settings::ModelPair;
 use super::text_stream::{Payload, answer_stream, stream_error};
 use crate::game_master::{GameMaster, GameMasterError, GameMasterEvent, GameMasterRequest};
@@ -34,16 +34,6 @@ impl GeminiGameMaster {
     pub fn new(endpoint: GoogleEndpoint, models: ModelPair, client: reqwest::Client, timeout: Duration) -> Self {
         GeminiGameMaster { endpoint, models, client, timeout, schema: Arc::new(schema_for_models()) }
     }
-}
-
-/// The models' TurnOutput schema without the `$schema` marker, which the structured output
-/// endpoints do not need.
-pub fn schema_for_models() -> Value {
-    let mut schema = models::schema::turn_output_schema_for_models();
-    if let Some(object) = schema.as_object_mut() {
-        object.remove("$schema");
-    }
-    schema
 }
 
 impl GameMaster for GeminiGameMaster {

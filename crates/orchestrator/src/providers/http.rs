@@ -120,7 +120,7 @@ pub fn log_image_answer<T>(
     tracing::debug!(
         provider,
         model,
-        prompt_hash = %crate::render_task::prompt_hash(prompt),
+        prompt_hash = %crate::redact::prompt_hash(prompt),
         ok = result.is_ok(),
         took_ms = started.elapsed().as_millis() as u64,
         "image request answered"

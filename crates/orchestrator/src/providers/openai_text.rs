@@ -8,9 +8,8 @@ use futures::FutureExt;
 use futures::stream::BoxStream;
 use serde_json::{Value, json};
 
-use super::gemini_text::schema_for_models;
 use super::http::without_url;
-use super::prompts::game_master_prompt;
+use super::prompts::{game_master_prompt, schema_for_models};
 use super::settings::{ModelPair, OpenAiSettings};
 use super::text_stream::{Payload, answer_stream, stream_error};
 use crate::game_master::{GameMaster, GameMasterError, GameMasterEvent, GameMasterRequest};

@@ -2,6 +2,7 @@
 //! is self-contained); this file only fills their `{{placeholders}}`.
 
 use models::{Language, TurnInput};
+use serde_json::Value;
 
 use crate::game_master::GameMasterRequest;
 
@@ -15,6 +16,16 @@ const IMAGE_GUIDANCE: &str = include_str!("../../prompts/image_guidance.md");
 pub struct GameMasterPrompt {
     pub system: String,
     pub user: String,
+}
+
+/// The models' TurnOutput schema without the `$schema` marker, which the structured output
+/// endpoints do not need.
+pub fn schema_for_models() -> Value {
+    let mut schema = models::schema::turn_output_schema_for_models();
+    if let Some(object) = schema.as_object_mut() {
+        object.remove("$schema");
+    }
+    schema
 }
 
 /// Builds the prompt of one answer; a repair appends what was wrong with the last one.
@@ -101,8 +112,8 @@ fn fill(template: &str, values: &[(&str, &str)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::MockImage;
     use crate::game_master::RepairFeedback;
+    use crate::options::MockImage;
 
     fn request(text: &str, repair: Option<RepairFeedback>) -> GameMasterRequest {
         let body = serde_json::json!({

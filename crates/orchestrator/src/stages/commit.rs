@@ -2,7 +2,7 @@
 
 use models::{AgentPhase, StageStatus, TurnEvent, TurnOutput};
 
-use crate::turn::TurnContext;
+use crate::turn_context::TurnContext;
 
 pub(crate) fn run(turn: &TurnContext, mut output: TurnOutput) {
     turn.stage(AgentPhase::Commit, StageStatus::Start);

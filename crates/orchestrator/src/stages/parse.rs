@@ -4,7 +4,7 @@
 use models::{AgentPhase, StageStatus};
 
 use crate::game_master::GameMasterRequest;
-use crate::turn::TurnContext;
+use crate::turn_context::TurnContext;
 
 pub(crate) fn run(turn: &TurnContext) -> GameMasterRequest {
     turn.stage(AgentPhase::Parse, StageStatus::Start);

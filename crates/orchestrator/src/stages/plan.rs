@@ -4,7 +4,7 @@
 use models::{AgentPhase, EconomyOutput, StageStatus, TurnOutput};
 
 use crate::fallback::LOW_BALANCE_SIGNAL;
-use crate::turn::TurnContext;
+use crate::turn_context::TurnContext;
 
 pub(crate) fn run(turn: &TurnContext, mut output: TurnOutput) -> TurnOutput {
     turn.stage(AgentPhase::Plan, StageStatus::Start);

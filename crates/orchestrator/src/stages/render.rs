@@ -7,7 +7,7 @@ use super::RenderPlan;
 use crate::decision::{ImageDecision, decide_image};
 use crate::messages;
 use crate::render_task::{self, RenderJob};
-use crate::turn::{RenderHandoff, TurnContext};
+use crate::turn_context::{RenderHandoff, TurnContext};
 
 pub(crate) fn run(turn: &TurnContext, output: &mut TurnOutput, handoff: &mut RenderHandoff) -> RenderPlan {
     turn.stage(AgentPhase::Render, StageStatus::Start);

@@ -3,7 +3,7 @@
 
 use models::{AgentPhase, StageStatus, TurnOutput};
 
-use crate::turn::TurnContext;
+use crate::turn_context::TurnContext;
 
 pub(crate) fn run(turn: &TurnContext, output: &mut TurnOutput) {
     turn.stage(AgentPhase::Resolve, StageStatus::Start);

@@ -11,8 +11,8 @@ use models::{
 use crate::fallback::fallback_output;
 use crate::game_master::{GameMasterEvent, GameMasterRequest, RepairFeedback};
 use crate::messages;
-use crate::mock::word_deltas;
-use crate::turn::TurnContext;
+use crate::narrative_deltas::word_deltas;
+use crate::turn_context::TurnContext;
 
 /// Repair attempts after the first answer.
 pub const MAX_REPAIRS: u32 = 2;

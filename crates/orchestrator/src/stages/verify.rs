@@ -4,7 +4,7 @@
 
 use models::{AgentPhase, EconomyOutput, StageStatus, TurnEvent, TurnOutput};
 
-use crate::turn::TurnContext;
+use crate::turn_context::TurnContext;
 
 pub(crate) fn run(turn: &TurnContext, output: &mut TurnOutput, streamed_narrative: &str) {
     turn.stage(AgentPhase::Verify, StageStatus::Start);
