@@ -6,8 +6,8 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::enums::{AgentPhase, ValidationBadge};
-use crate::output::{EconomyOutput, SafetyOutput, TurnOutput};
-use crate::render::RenderOutput;
+use crate::output::TurnOutput;
+use crate::render_outcome::RenderOutcome;
 
 /// The id of a turn: 1..=64 characters of `A-Z a-z 0-9 _ -`, safe in a URL path.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -51,96 +51,6 @@ pub enum StageStatus {
     Start,
     Complete,
     Fail,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RenderStatus {
-    Completed,
-    Skipped,
-    Failed,
-}
-
-/// Why an image was skipped or failed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RenderReason {
-    NoImageJob,
-    ShouldGenerateFalse,
-    EmptyPrompt,
-    InvalidPrompt,
-    InsufficientBalance,
-    Timeout,
-    RateLimited,
-    SafetyBlocked,
-    NoImage,
-    InvalidImage,
-    ProviderError,
-    StorageError,
-    Unavailable,
-}
-
-impl RenderReason {
-    pub const ALL: [RenderReason; 13] = [
-        RenderReason::NoImageJob,
-        RenderReason::ShouldGenerateFalse,
-        RenderReason::EmptyPrompt,
-        RenderReason::InvalidPrompt,
-        RenderReason::InsufficientBalance,
-        RenderReason::Timeout,
-        RenderReason::RateLimited,
-        RenderReason::SafetyBlocked,
-        RenderReason::NoImage,
-        RenderReason::InvalidImage,
-        RenderReason::ProviderError,
-        RenderReason::StorageError,
-        RenderReason::Unavailable,
-    ];
-
-    /// The wire code, e.g. `insufficient_balance`; also used as a metrics label.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RenderReason::NoImageJob => "no_image_job",
-            RenderReason::ShouldGenerateFalse => "should_generate_false",
-            RenderReason::EmptyPrompt => "empty_prompt",
-            RenderReason::InvalidPrompt => "invalid_prompt",
-            RenderReason::InsufficientBalance => "insufficient_balance",
-            RenderReason::Timeout => "timeout",
-            RenderReason::RateLimited => "rate_limited",
-            RenderReason::SafetyBlocked => "safety_blocked",
-            RenderReason::NoImage => "no_image",
-            RenderReason::InvalidImage => "invalid_image",
-            RenderReason::ProviderError => "provider_error",
-            RenderReason::StorageError => "storage_error",
-            RenderReason::Unavailable => "unavailable",
-        }
-    }
-}
-
-impl RenderStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RenderStatus::Completed => "completed",
-            RenderStatus::Skipped => "skipped",
-            RenderStatus::Failed => "failed",
-        }
-    }
-}
-
-/// How the image work of a turn ended: the `render` event's data.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RenderOutcome {
-    pub status: RenderStatus,
-    pub reason: Option<RenderReason>,
-    /// A short sentence for the player, in the turn's language.
-    pub message: Option<String>,
-    /// The synced RenderOutput.
-    pub render: RenderOutput,
-    /// Present when the image changed what the player pays (a refund).
-    pub economy: Option<EconomyOutput>,
-    /// Present when the image was blocked for safety.
-    pub safety: Option<SafetyOutput>,
 }
 
 /// Something that happened during a turn, in the order it happened.

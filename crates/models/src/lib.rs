@@ -8,11 +8,12 @@ pub mod input;
 pub mod output;
 pub mod parse;
 pub mod render;
+pub mod render_outcome;
 pub mod schema;
 pub mod values;
 
 pub use enums::{AgentPhase, AspectRatio, ImageSize, Language, ModelLabel, RiskLevel, Theme, ValidationBadge};
-pub use events::{RenderOutcome, RenderReason, RenderStatus, StageStatus, TurnEvent, TurnId};
+pub use events::{StageStatus, TurnEvent, TurnId};
 pub use input::{Click, ClientInfo, Drop, TurnInput};
 pub use output::{
     ActionCard, ActionDeck, AgentConsole, EconomyOutput, InventoryItemData, MemoryPin, Quest, SafetyOutput,
@@ -20,6 +21,7 @@ pub use output::{
 };
 pub use parse::{ContractError, parse_game_master_output, parse_turn_input, parse_turn_output};
 pub use render::{ImageJob, RenderOutput};
+pub use render_outcome::{RenderOutcome, RenderReason, RenderStatus};
 pub use values::{
     BoundedText, BoundedVec, Box2D, CURRENCY_MAX, CurrencyAmount, GENERATED_IMAGES_PATH, IMAGE_EXTENSIONS, Id, ImageId,
     ImageUrl,

@@ -172,27 +172,3 @@ pub struct AgentConsole {
     pub repair_count: u32,
     pub model_label: ModelLabel,
 }
-
-impl TurnOutput {
-    /// Writes the outcome of the image work into this output: the synced render, the corrected
-    /// economy after a refund, and the safety verdict (with `safety_ok` turned `safety_blocked`).
-    /// The stored result of a turn is always `final` with its render outcome applied this way.
-    pub fn apply_render_outcome(&mut self, outcome: &crate::events::RenderOutcome) {
-        self.render = outcome.render.clone();
-        if let Some(economy) = outcome.economy {
-            self.economy = economy;
-        }
-        if let Some(safety) = &outcome.safety {
-            self.safety = safety.clone();
-            if safety.blocked {
-                let mut badges: Vec<ValidationBadge> =
-                    self.agent_console.badges.iter().copied().filter(|b| *b != ValidationBadge::SafetyOk).collect();
-                if !badges.contains(&ValidationBadge::SafetyBlocked) {
-                    badges.push(ValidationBadge::SafetyBlocked);
-                }
-                badges.truncate(4);
-                self.agent_console.badges = BoundedVec::new(badges).unwrap_or_default();
-            }
-        }
-    }
-}

@@ -8,4 +8,5 @@ mod contract {
     mod properties;
     mod refusals;
     mod schema;
+    mod wire_names;
 }
