@@ -1,11 +1,9 @@
 //! Every error a request can meet before its stream starts, mapped to a status and the JSON body
-//! of protocol.md in this one place. Errors after the first streamed byte are events instead.
+//! of docs/protocol.md in this one place. Errors after the first streamed byte are events instead.
 
 use actix_web::body::BoxBody;
-use actix_web::dev::ServiceResponse;
 use actix_web::http::StatusCode;
-use actix_web::http::header::{self, HeaderValue};
-use actix_web::middleware::ErrorHandlerResponse;
+use actix_web::http::header;
 use actix_web::{HttpResponse, ResponseError};
 use serde_json::json;
 
@@ -39,21 +37,60 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    /// The machine-readable code of protocol.md's error table.
-    pub fn code(&self) -> &'static str {
+    /// The code and status of this error: the one place that maps errors to the wire (the error
+    /// table of docs/protocol.md).
+    pub fn code_and_status(&self) -> (&'static str, StatusCode) {
         match self {
-            ApiError::MalformedJson(_) => "malformed_json",
-            ApiError::BadQuery { .. } => "bad_query",
-            ApiError::NotFound(_) => "not_found",
-            ApiError::TooLarge { .. } => "too_large",
-            ApiError::UnsupportedMediaType => "unsupported_media_type",
-            ApiError::InvalidInput { .. } => "invalid_input",
-            ApiError::RateLimited { .. } => "rate_limited",
-            ApiError::Overloaded | ApiError::ShuttingDown => "overloaded",
-            ApiError::MethodNotAllowed(_) => "method_not_allowed",
-            ApiError::BadRequest => "bad_request",
-            ApiError::Internal => "internal",
+            ApiError::MalformedJson(_) => ("malformed_json", StatusCode::BAD_REQUEST),
+            ApiError::BadQuery { .. } => ("bad_query", StatusCode::BAD_REQUEST),
+            ApiError::BadRequest => ("bad_request", StatusCode::BAD_REQUEST),
+            ApiError::NotFound(_) => ("not_found", StatusCode::NOT_FOUND),
+            ApiError::MethodNotAllowed(_) => ("method_not_allowed", StatusCode::METHOD_NOT_ALLOWED),
+            ApiError::TooLarge { .. } => ("too_large", StatusCode::PAYLOAD_TOO_LARGE),
+            ApiError::UnsupportedMediaType => ("unsupported_media_type", StatusCode::UNSUPPORTED_MEDIA_TYPE),
+            ApiError::InvalidInput { .. } => ("invalid_input", StatusCode::UNPROCESSABLE_ENTITY),
+            ApiError::RateLimited { .. } => ("rate_limited", StatusCode::TOO_MANY_REQUESTS),
+            ApiError::Overloaded | ApiError::ShuttingDown => ("overloaded", StatusCode::SERVICE_UNAVAILABLE),
+            ApiError::Internal => ("internal", StatusCode::INTERNAL_SERVER_ERROR),
         }
+    }
+
+    /// The machine-readable code, e.g. `invalid_input`.
+    pub fn code(&self) -> &'static str {
+        self.code_and_status().0
+    }
+
+    /// One error of every kind, so tests and documentation checks can walk all codes.
+    pub fn one_of_each() -> Vec<ApiError> {
+        // Lists every variant: a new one does not compile until it is added below as well.
+        let _every_variant_is_below = |error: &ApiError| match error {
+            ApiError::MalformedJson(_)
+            | ApiError::BadQuery { .. }
+            | ApiError::BadRequest
+            | ApiError::NotFound(_)
+            | ApiError::MethodNotAllowed(_)
+            | ApiError::TooLarge { .. }
+            | ApiError::UnsupportedMediaType
+            | ApiError::InvalidInput { .. }
+            | ApiError::RateLimited { .. }
+            | ApiError::Overloaded
+            | ApiError::ShuttingDown
+            | ApiError::Internal => (),
+        };
+        vec![
+            ApiError::MalformedJson(String::new()),
+            ApiError::BadQuery { field: String::new(), message: String::new() },
+            ApiError::BadRequest,
+            ApiError::NotFound(String::new()),
+            ApiError::MethodNotAllowed(String::new()),
+            ApiError::TooLarge { limit: 0 },
+            ApiError::UnsupportedMediaType,
+            ApiError::InvalidInput { field: None, message: String::new() },
+            ApiError::RateLimited { retry_after_s: 0 },
+            ApiError::Overloaded,
+            ApiError::ShuttingDown,
+            ApiError::Internal,
+        ]
     }
 
     fn field(&self) -> Option<&str> {
@@ -80,17 +117,7 @@ impl ApiError {
 
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
-        match self {
-            ApiError::MalformedJson(_) | ApiError::BadQuery { .. } | ApiError::BadRequest => StatusCode::BAD_REQUEST,
-            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
-            ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ApiError::InvalidInput { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::Overloaded | ApiError::ShuttingDown => StatusCode::SERVICE_UNAVAILABLE,
-            ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
-        }
+        self.code_and_status().1
     }
 
     fn error_response(&self) -> HttpResponse<BoxBody> {
@@ -124,46 +151,4 @@ impl From<orchestrator::StartError> for ApiError {
             orchestrator::StartError::ShuttingDown => ApiError::ShuttingDown,
         }
     }
-}
-
-/// Gives the error responses actix makes itself (unknown routes and methods, refused paths of
-/// the file service, extractor failures) the same JSON body as ours, so a client never has to
-/// parse two shapes. Responses that already are JSON pass untouched.
-pub fn json_error_bodies<B>(response: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
-    let is_json = response
-        .response()
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|value| value.as_bytes().starts_with(b"application/json"));
-    if is_json {
-        return Ok(ErrorHandlerResponse::Response(response.map_into_left_body()));
-    }
-    let status = response.status();
-    let error = match status {
-        StatusCode::NOT_FOUND | StatusCode::BAD_REQUEST if is_file_route(response.request().path()) => {
-            ApiError::NotFound("no such file".to_owned())
-        }
-        StatusCode::NOT_FOUND => ApiError::NotFound("no such resource".to_owned()),
-        StatusCode::METHOD_NOT_ALLOWED => {
-            ApiError::MethodNotAllowed(format!("{} is not allowed here", response.request().method()))
-        }
-        StatusCode::PAYLOAD_TOO_LARGE => ApiError::TooLarge { limit: crate::limits::MAX_BODY_BYTES },
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::UnsupportedMediaType,
-        status if status.is_client_error() => ApiError::BadRequest,
-        _ => ApiError::Internal,
-    };
-    let (request, mut original) = response.into_parts();
-    let mut replacement = error.error_response();
-    // The status stays what actix chose; only the body becomes ours.
-    *replacement.status_mut() = if error.code() == "not_found" { StatusCode::NOT_FOUND } else { status };
-    if let Some(allow) = original.headers_mut().remove(header::ALLOW).next() {
-        replacement.headers_mut().insert(header::ALLOW, allow);
-    }
-    replacement.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(ErrorHandlerResponse::Response(ServiceResponse::new(request, replacement).map_into_right_body()))
-}
-
-/// Requests for files: anything outside the API and the operational endpoints.
-fn is_file_route(path: &str) -> bool {
-    !path.starts_with("/api/") && path != "/healthz" && path != "/metrics"
 }
