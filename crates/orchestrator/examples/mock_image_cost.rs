@@ -5,8 +5,8 @@ use std::time::{Duration, Instant};
 
 use image::DynamicImage;
 use models::{AspectRatio, ImageSize};
-use orchestrator::image_store::{check_and_store, encode_png};
-use orchestrator::mock::paint_scene;
+use orchestrator::testing::paint_scene;
+use orchestrator::testing::{check_and_store, encode_png};
 
 fn main() {
     let images: u64 = std::env::args().nth(1).and_then(|n| n.parse().ok()).unwrap_or(20);

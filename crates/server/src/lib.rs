@@ -1,12 +1,13 @@
 //! The SSE turn server: settings, the actix-web application, the event stream framing, static
 //! files and telemetry. `Application::build` is shared by `main` and the integration tests.
 
-pub mod errors;
-pub mod limits;
-pub mod routes;
-pub mod settings;
-pub mod sse;
-pub mod telemetry;
+mod error_bodies;
+mod errors;
+mod limits;
+mod routes;
+mod settings;
+mod sse;
+mod telemetry;
 
 use std::future::Future;
 use std::io;
@@ -17,14 +18,16 @@ use std::sync::Arc;
 use actix_web::dev::Server;
 use actix_web::middleware::ErrorHandlers;
 use actix_web::{App, HttpServer, web};
-use orchestrator::image_store::generated_dir;
-use orchestrator::mock::{MockGameMaster, MockImageGenerator};
+use orchestrator::generated_dir;
 use orchestrator::{Engine, GameMaster, ImageGenerator};
+use orchestrator::{MockGameMaster, MockImageGenerator};
 
+pub use crate::errors::ApiError;
 use crate::limits::RateLimiter;
 use crate::routes::AppState;
 pub use crate::settings::{LogFormat, Mode, Settings, SettingsError};
 use crate::sse::OpenStreams;
+pub use crate::telemetry::init as init_logging;
 
 /// Workers get this long to flush their last responses once every turn has rendered.
 const WORKER_SHUTDOWN_TIMEOUT_S: u64 = 3;
@@ -42,7 +45,7 @@ pub struct Providers {
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
     #[error("UW_MODE=real: the providers cannot be set up: {0}")]
-    Providers(orchestrator::providers::ProviderError),
+    Providers(orchestrator::ProviderError),
     #[error("cannot create the data folder {path}: {source}")]
     DataDir { path: PathBuf, source: io::Error },
     #[error("cannot listen on {address} (UW_BIND): {source}")]
@@ -58,7 +61,7 @@ pub async fn providers(settings: &Settings) -> Result<Providers, StartupError> {
     match settings.mode() {
         Mode::Mock => Ok(Providers { game_master: mock_game_master(), images: Some(mock_images()) }),
         Mode::Real => {
-            let built = orchestrator::providers::build_providers(settings.providers(), settings.image_timeout())
+            let built = orchestrator::build_providers(settings.providers(), settings.image_timeout())
                 .await
                 .map_err(StartupError::Providers)?;
             // `None` means that kind was explicitly set to `mock`.
@@ -107,7 +110,7 @@ impl Application {
 
         let mut http = HttpServer::new(move || {
             App::new()
-                .wrap(ErrorHandlers::new().default_handler(errors::json_error_bodies))
+                .wrap(ErrorHandlers::new().default_handler(error_bodies::json_error_bodies))
                 .configure(routes::configure(state.clone()))
         })
         .on_connect(|connection, _| {

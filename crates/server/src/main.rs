@@ -2,7 +2,7 @@
 //! SIGTERM or SIGINT.
 
 use anyhow::Context;
-use server::{Application, Settings, telemetry};
+use server::{Application, Settings, init_logging};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> anyhow::Result<()> {
@@ -13,7 +13,7 @@ async fn main() -> anyhow::Result<()> {
         return Err(error).context("cannot read .env");
     }
     let settings = Settings::from_env().context("bad setting")?;
-    telemetry::init(&settings).context("bad setting")?;
+    init_logging(&settings).context("bad setting")?;
     let application = Application::build(settings).await.context("cannot start")?;
     application.run_until_stopped(shutdown_signal()).await.context("the server failed")?;
     Ok(())

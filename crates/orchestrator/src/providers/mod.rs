@@ -20,12 +20,9 @@ use std::time::Duration;
 pub use gemini_image::GeminiImageGenerator;
 pub use gemini_text::GeminiGameMaster;
 pub use google::{GcpTokenSource, GoogleEndpoint, StaticToken, TokenSource};
-pub use narrative::NarrativeExtractor;
-pub use openai_image::{OpenAiImageGenerator, nearest_size};
+pub use openai_image::OpenAiImageGenerator;
 pub use openai_text::OpenAiGameMaster;
-pub use prompts::{GameMasterPrompt, game_master_prompt};
-pub use settings::{GeminiSettings, ModelPair, OpenAiSettings, ProviderKind, ProviderSettings, Secret, VertexSettings};
-pub use sse::SseDecoder;
+pub use settings::{OpenAiSettings, ProviderKind, ProviderSettings, Secret};
 
 use crate::game_master::GameMaster;
 use crate::image_generator::ImageGenerator;

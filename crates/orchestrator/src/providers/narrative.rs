@@ -40,6 +40,7 @@ enum Escape {
 }
 
 impl NarrativeExtractor {
+    #[cfg(test)]
     pub fn new() -> Self {
         NarrativeExtractor::default()
     }
@@ -57,6 +58,7 @@ impl NarrativeExtractor {
     }
 
     /// True once the whole narrative string has been read.
+    #[cfg(test)]
     pub fn narrative_done(&self) -> bool {
         self.narrative_done
     }

@@ -12,11 +12,11 @@ use futures::stream::{self, BoxStream, StreamExt};
 use models::{
     AgentPhase, CurrencyAmount, RenderOutcome, RenderStatus, StageStatus, TurnEvent, TurnId, TurnInput, TurnOutput,
 };
-use orchestrator::mock::{MockGameMaster, MockImageGenerator};
 use orchestrator::{
     Engine, EngineConfig, GameMaster, GameMasterError, GameMasterEvent, GameMasterRequest, GeneratedImage, ImageError,
     ImageGenerator, ImageRequest, LowBalancePolicy, MockImage, TurnEventSink, TurnOptions, TurnStatus,
 };
+use orchestrator::{MockGameMaster, MockImageGenerator};
 use tokio::sync::watch;
 
 /// Collects the events of one turn and lets a test wait for the last one.

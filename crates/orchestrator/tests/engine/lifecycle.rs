@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use models::{RenderReason, RenderStatus, TurnEvent, TurnId};
-use orchestrator::mock::MockGameMaster;
+use orchestrator::MockGameMaster;
 use orchestrator::{Engine, MockImage, StartError, TurnOptions, TurnStatus};
 
 use super::harness::{FakeImages, ImageScript, RecordingSink, config, input};

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use models::TurnEvent;
 use orchestrator::MockImage;
-use orchestrator::redact::prompt_hash;
+use orchestrator::testing::prompt_hash;
 
 use super::harness::{check, input, mock_providers};
 

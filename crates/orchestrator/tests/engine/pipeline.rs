@@ -5,9 +5,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use models::{AspectRatio, CurrencyAmount, EconomyOutput, ImageJob, ImageSize, ModelLabel, RenderReason};
-use orchestrator::image_store::{check_and_store, image_id_for};
-use orchestrator::mock::{MockGameMaster, MockImageGenerator, paint_item, paint_scene};
-use orchestrator::{Engine, ImageDecision, LowBalancePolicy, MockImage, TurnOptions, TurnStatus, decide_image};
+use orchestrator::testing::{ImageDecision, decide_image};
+use orchestrator::testing::{check_and_store, image_id_for};
+use orchestrator::testing::{paint_item, paint_scene};
+use orchestrator::{Engine, LowBalancePolicy, MockImage, TurnOptions, TurnStatus};
+use orchestrator::{MockGameMaster, MockImageGenerator};
 
 use super::harness::{config, input};
 
@@ -56,7 +58,7 @@ fn the_image_decision_follows_the_table() {
 #[test]
 fn the_image_id_is_stable_for_equal_bytes_and_differs_otherwise() {
     let picture = paint_scene("a hall", 3, AspectRatio::Square, ImageSize::OneK);
-    let bytes = orchestrator::image_store::encode_png(&image::DynamicImage::ImageRgb8(picture)).unwrap();
+    let bytes = orchestrator::testing::encode_png(&image::DynamicImage::ImageRgb8(picture)).unwrap();
     assert_eq!(image_id_for(&bytes), image_id_for(&bytes.clone()));
     let mut other = bytes.clone();
     other.push(0);
@@ -71,7 +73,7 @@ fn stored_images_decode_at_the_asked_aspect_ratio_and_are_written_once() {
     let temp = tempfile::tempdir().unwrap();
     for ratio in AspectRatio::ALL {
         let picture = paint_scene("a hall", 1, ratio, ImageSize::OneK);
-        let bytes = orchestrator::image_store::encode_png(&image::DynamicImage::ImageRgb8(picture)).unwrap();
+        let bytes = orchestrator::testing::encode_png(&image::DynamicImage::ImageRgb8(picture)).unwrap();
         let stored = check_and_store(&bytes, false, temp.path()).unwrap();
         let again = check_and_store(&bytes, false, temp.path()).unwrap();
         assert_eq!(stored, again, "equal bytes, equal file");
@@ -90,7 +92,7 @@ fn stored_images_decode_at_the_asked_aspect_ratio_and_are_written_once() {
 fn a_removed_background_leaves_transparent_corners_and_a_soft_edge() {
     let temp = tempfile::tempdir().unwrap();
     let sprite = paint_item("a brass key", 9, ImageSize::OneK);
-    let bytes = orchestrator::image_store::encode_png(&image::DynamicImage::ImageRgb8(sprite)).unwrap();
+    let bytes = orchestrator::testing::encode_png(&image::DynamicImage::ImageRgb8(sprite)).unwrap();
     let stored = check_and_store(&bytes, true, temp.path()).unwrap();
     assert!(stored.background_removed);
     let path = temp.path().join("images/generated").join(stored.image_url.file_name());

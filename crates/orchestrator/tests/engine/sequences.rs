@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use models::{ModelLabel, RenderReason, RenderStatus, TurnEvent, ValidationBadge};
-use orchestrator::mock::MockGameMaster;
+use orchestrator::MockGameMaster;
 use orchestrator::{GameMasterError, ImageError, LowBalancePolicy, MockImage};
 use serde_json::{Value, json};
 
@@ -241,8 +241,8 @@ async fn the_mock_game_master_is_deterministic_for_a_seed() {
 
 pub fn png_bytes() -> Vec<u8> {
     let picture =
-        orchestrator::mock::paint_scene("a dark hall", 1, models::AspectRatio::Wide16x9, models::ImageSize::OneK);
-    orchestrator::image_store::encode_png(&image::DynamicImage::ImageRgb8(picture)).unwrap()
+        orchestrator::testing::paint_scene("a dark hall", 1, models::AspectRatio::Wide16x9, models::ImageSize::OneK);
+    orchestrator::testing::encode_png(&image::DynamicImage::ImageRgb8(picture)).unwrap()
 }
 
 fn noise_png() -> Vec<u8> {
@@ -250,5 +250,5 @@ fn noise_png() -> Vec<u8> {
         let v = ((x * 7919 + y * 104_729) % 251) as u8;
         image::Rgb([v, v.wrapping_mul(3), v.wrapping_mul(7)])
     });
-    orchestrator::image_store::encode_png(&image::DynamicImage::ImageRgb8(picture)).unwrap()
+    orchestrator::testing::encode_png(&image::DynamicImage::ImageRgb8(picture)).unwrap()
 }

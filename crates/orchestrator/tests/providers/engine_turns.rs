@@ -5,8 +5,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use models::{RenderReason, RenderStatus, TurnEvent, TurnOutput, ValidationBadge};
-use orchestrator::mock::MockGameMaster;
-use orchestrator::providers::{build_game_master, build_image_generator};
+use orchestrator::MockGameMaster;
+use orchestrator::testing::{build_game_master, build_image_generator};
 use orchestrator::{
     Engine, EngineConfig, GameMaster, ImageGenerator, LowBalancePolicy, MockImage, TurnOptions, TurnStatus,
 };

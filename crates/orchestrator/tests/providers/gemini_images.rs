@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use models::ModelLabel;
-use orchestrator::providers::build_image_generator;
+use orchestrator::testing::build_image_generator;
 use orchestrator::{GeneratedImage, ImageError, ImageRequest};
 use serde_json::json;
 

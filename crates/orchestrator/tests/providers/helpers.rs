@@ -6,7 +6,7 @@ use std::time::Duration;
 use base64::Engine as _;
 use bytes::Bytes;
 use models::{AspectRatio, ImageSize, ModelLabel};
-use orchestrator::providers::ProviderSettings;
+use orchestrator::ProviderSettings;
 use orchestrator::{ImageRequest, MockImage, ReferenceImage};
 use serde_json::{Value, json};
 
@@ -19,7 +19,7 @@ pub fn settings(variables: &[(&str, &str)]) -> ProviderSettings {
     try_settings(variables).expect("valid settings")
 }
 
-pub fn try_settings(variables: &[(&str, &str)]) -> Result<ProviderSettings, orchestrator::providers::ProviderError> {
+pub fn try_settings(variables: &[(&str, &str)]) -> Result<ProviderSettings, orchestrator::ProviderError> {
     let variables: Vec<(String, String)> =
         variables.iter().map(|(name, value)| (name.to_string(), value.to_string())).collect();
     ProviderSettings::from_lookup(move |name| {
@@ -97,7 +97,7 @@ pub fn gm_request(
 pub async fn valid_answer(input: &models::TurnInput, mock_image: MockImage) -> String {
     use futures::StreamExt;
     use orchestrator::GameMaster;
-    let mock = orchestrator::mock::MockGameMaster::new(Duration::ZERO);
+    let mock = orchestrator::MockGameMaster::new(Duration::ZERO);
     let request = orchestrator::GameMasterRequest { input: input.clone(), seed: 7, mock_image, repair: None };
     let events: Vec<_> = mock.answer(request).collect().await;
     match events.last() {

@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use futures::StreamExt;
 use models::ModelLabel;
-use orchestrator::providers::{ProviderSettings, build_game_master, build_image_generator};
+use orchestrator::ProviderSettings;
+use orchestrator::testing::{build_game_master, build_image_generator};
 use orchestrator::{GameMasterEvent, MockImage};
 
 use super::helpers::*;

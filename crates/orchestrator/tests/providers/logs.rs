@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use futures::StreamExt;
 use models::ModelLabel;
 use orchestrator::MockImage;
-use orchestrator::providers::{build_game_master, build_image_generator};
+use orchestrator::testing::{build_game_master, build_image_generator};
 
 use super::fake_server::{FakeServer, Reply};
 use super::helpers::*;

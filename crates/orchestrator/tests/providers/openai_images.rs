@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use models::{AspectRatio, ModelLabel};
-use orchestrator::providers::build_image_generator;
+use orchestrator::testing::build_image_generator;
 use orchestrator::{GeneratedImage, ImageError, ImageRequest};
 use serde_json::{Value, json};
 

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use orchestrator::providers::{ProviderError, ProviderKind, build_providers};
+use orchestrator::{ProviderError, ProviderKind, build_providers};
 
 use super::helpers::*;
 

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures::StreamExt;
-use orchestrator::providers::{Secret, StaticToken, build_game_master, build_game_master_with};
+use orchestrator::testing::{Secret, StaticToken, build_game_master, build_game_master_with};
 use orchestrator::{GameMaster, GameMasterError, GameMasterEvent, MockImage, RepairFeedback};
 use serde_json::json;
 

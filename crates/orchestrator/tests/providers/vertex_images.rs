@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use models::ModelLabel;
-use orchestrator::providers::{Secret, StaticToken, TokenSource, build_image_generator_with};
+use orchestrator::testing::{Secret, StaticToken, TokenSource, build_image_generator_with};
 use orchestrator::{GeneratedImage, ImageError, ImageRequest};
 use serde_json::json;
 

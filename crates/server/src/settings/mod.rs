@@ -11,8 +11,8 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use orchestrator::providers::{ProviderError, ProviderSettings};
 use orchestrator::{EngineConfig, LowBalancePolicy};
+use orchestrator::{ProviderError, ProviderSettings};
 
 use parse::Variables;
 

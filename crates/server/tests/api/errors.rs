@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use orchestrator::mock::{MockGameMaster, MockImageGenerator};
+use orchestrator::{MockGameMaster, MockImageGenerator};
 use serde_json::{Value, json};
 use server::Providers;
 

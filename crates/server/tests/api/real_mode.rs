@@ -9,7 +9,7 @@ use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use base64::Engine as _;
 use futures::StreamExt;
 use models::parse_turn_input;
-use orchestrator::mock::MockGameMaster;
+use orchestrator::MockGameMaster;
 use orchestrator::{GameMaster, GameMasterEvent, GameMasterRequest, MockImage};
 use serde_json::{Value, json};
 use server::Settings;
