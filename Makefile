@@ -3,14 +3,14 @@
 CARGO ?= cargo
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: run test test-rust lint deps-check runbooks browser-test bench clean-data
+.PHONY: run test test-rust lint layers deps-check runbooks browser-test bench clean-data
 
 ## Build and start the server with the embedded defaults (mock providers, 127.0.0.1:8011).
 run:
 	$(CARGO) run --release -p server --bin uw-server
 
 ## Everything CI proves: lints, the Rust test suites, the runbooks and the browser tests.
-test: lint test-rust deps-check runbooks browser-test
+test: lint layers test-rust deps-check runbooks browser-test
 
 test-rust:
 	$(CARGO) test --workspace --all-targets
@@ -19,6 +19,10 @@ test-rust:
 lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+## Module imports follow the layer diagram in tests/layers.txt: no cycle, no upward import.
+layers:
+	python3 tests/layers.py
 
 ## The contract crate stays free of IO: no tokio, actix or reqwest among its dependencies.
 deps-check:
