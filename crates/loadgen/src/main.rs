@@ -5,7 +5,6 @@
 mod http;
 mod options;
 mod server_usage;
-mod sse;
 mod stats;
 mod turn;
 

@@ -1,10 +1,12 @@
-//! One turn over `POST /api/turn`: its timings, and the checks of protocol.md's event order.
+//! One turn over `POST /api/turn`: its timings, and the checks of the event order of
+//! docs/protocol.md.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
+use sse_decoder::{SseDecoder, SseEvent};
+
 use crate::http::Connection;
-use crate::sse::{SseEvent, SseParser};
 
 /// What one turn measured.
 #[derive(Debug, Default)]
@@ -31,7 +33,7 @@ pub struct OrderCheck {
 impl OrderCheck {
     pub fn observe(&mut self, event: &SseEvent) {
         self.expected_id += 1;
-        if event.id != Some(self.expected_id) {
+        if event.id.as_deref().and_then(|id| id.parse().ok()) != Some(self.expected_id) {
             self.violate("ids_not_consecutive");
         }
         if self.expected_id == 1 && event.name != "turn" {
@@ -107,11 +109,11 @@ pub async fn run_turn(
         connection.read_body(&head, |_| {}).await.map_err(|_| TurnError::Io)?;
         return Err(TurnError::Status(head.status));
     }
-    let mut parser = SseParser::default();
+    let mut decoder = SseDecoder::new();
     let mut last_narrative: Option<Instant> = None;
     connection
         .read_body(&head, |bytes| {
-            parser.feed(bytes, |event| {
+            for event in decoder.push(bytes) {
                 let now = Instant::now();
                 order.observe(&event);
                 match event.name.as_str() {
@@ -132,7 +134,7 @@ pub async fn run_turn(
                     }
                     _ => {}
                 }
-            });
+            }
         })
         .await
         .map_err(|_| TurnError::Io)?;

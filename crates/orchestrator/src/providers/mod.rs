@@ -11,7 +11,6 @@ mod openai_image;
 mod openai_text;
 mod prompts;
 mod settings;
-mod sse;
 mod text_stream;
 
 use std::sync::Arc;

@@ -8,11 +8,11 @@ use futures::StreamExt;
 use futures::future::BoxFuture;
 use futures::stream::BoxStream;
 use serde_json::Value;
+use sse_decoder::SseDecoder;
 
 use super::google::error_summary;
 use super::http::without_url;
 use super::narrative::NarrativeExtractor;
-use super::sse::SseDecoder;
 use crate::game_master::{GameMasterError, GameMasterEvent};
 
 /// What one SSE event of a provider means.
@@ -72,8 +72,8 @@ pub fn answer_stream(
                 Ok(Some(Ok(chunk))) => (sse.push(&chunk), false),
                 Ok(None) => (sse.finish(), true),
             };
-            for data in events {
-                match answer.take(&data, parse) {
+            for event in events {
+                match answer.take(&event.data, parse) {
                     Err(error) => {
                         yield Err(error);
                         return;

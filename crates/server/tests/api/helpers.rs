@@ -1,13 +1,15 @@
 //! The test harness: `spawn_app` starts the whole server on port 0 with a temp data folder,
-//! an incremental SSE reader, typed request helpers, and the one check of protocol.md's order.
+//! an incremental SSE reader, typed request helpers, and the one check of the event order of
+//! docs/protocol.md.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
 use futures::stream::BoxStream;
 use serde_json::{Value, json};
 use server::{Application, Providers, Settings};
+use sse_decoder::{SseDecoder, SseEvent};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -194,13 +196,13 @@ pub struct Event {
     pub at: Instant,
 }
 
-/// Reads an SSE body incrementally: whatever the chunking, each complete event as it lands.
+/// Reads an SSE body incrementally with the workspace's one decoder: whatever the chunking,
+/// each complete event as it lands.
 pub struct SseReader {
     body: BoxStream<'static, reqwest::Result<bytes::Bytes>>,
-    buffer: Vec<u8>,
-    id: Option<u64>,
-    name: Option<String>,
-    data: Option<String>,
+    decoder: SseDecoder,
+    /// Events decoded but not yet handed out.
+    ready: VecDeque<SseEvent>,
     pub retry_ms: Option<u64>,
     pub comments: usize,
     /// Whether the first line of the body was `retry:`.
@@ -211,10 +213,8 @@ impl SseReader {
     pub fn new(response: reqwest::Response) -> Self {
         SseReader {
             body: response.bytes_stream().boxed(),
-            buffer: Vec::new(),
-            id: None,
-            name: None,
-            data: None,
+            decoder: SseDecoder::new(),
+            ready: VecDeque::new(),
             retry_ms: None,
             comments: 0,
             retry_first: None,
@@ -224,15 +224,20 @@ impl SseReader {
     /// The next event, or `None` when the stream has ended.
     pub async fn next_event(&mut self) -> Option<Event> {
         loop {
-            while let Some(end) = self.buffer.iter().position(|&b| b == b'\n') {
-                let line: Vec<u8> = self.buffer.drain(..=end).collect();
-                let line = String::from_utf8(line).unwrap();
-                if let Some(event) = self.take_line(line.trim_end_matches(['\n', '\r'])) {
-                    return Some(event);
-                }
+            if let Some(event) = self.ready.pop_front() {
+                return Some(Self::checked(event));
             }
             match tokio::time::timeout(Duration::from_secs(30), self.body.next()).await.expect("an event within 30 s") {
-                Some(chunk) => self.buffer.extend_from_slice(&chunk.unwrap()),
+                Some(chunk) => {
+                    let events = self.decoder.push(&chunk.unwrap());
+                    self.ready.extend(events);
+                    self.retry_ms = self.decoder.retry_ms();
+                    self.comments = self.decoder.comments() as usize;
+                    self.retry_first = self.decoder.first_field().map(|field| field == "retry");
+                    if let Some(other) = self.decoder.unknown_fields().first() {
+                        panic!("unexpected field {other}");
+                    }
+                }
                 None => return None,
             }
         }
@@ -247,39 +252,18 @@ impl SseReader {
         events
     }
 
-    fn take_line(&mut self, line: &str) -> Option<Event> {
-        self.retry_first.get_or_insert(line.starts_with("retry:"));
-        if line.is_empty() {
-            let data = self.data.take()?;
-            let event = Event {
-                id: self.id.take().expect("every event has an id"),
-                name: self.name.take().unwrap_or_else(|| "message".to_owned()),
-                data: serde_json::from_str(&data).expect("data is JSON"),
-                at: Instant::now(),
-            };
-            return Some(event);
+    fn checked(event: SseEvent) -> Event {
+        assert_eq!(event.data_lines, 1, "data is one line");
+        Event {
+            id: event.id.expect("every event has an id").parse().unwrap(),
+            name: event.name,
+            data: serde_json::from_str(&event.data).expect("data is JSON"),
+            at: Instant::now(),
         }
-        if line.starts_with(':') {
-            self.comments += 1;
-            return None;
-        }
-        let (field, value) = line.split_once(':').unwrap_or((line, ""));
-        let value = value.strip_prefix(' ').unwrap_or(value).to_owned();
-        match field {
-            "id" => self.id = Some(value.parse().unwrap()),
-            "event" => self.name = Some(value),
-            "data" => {
-                assert!(self.data.is_none(), "data is one line");
-                self.data = Some(value);
-            }
-            "retry" => self.retry_ms = Some(value.parse().unwrap()),
-            other => panic!("unexpected field {other}"),
-        }
-        None
     }
 }
 
-/// Checks the order of protocol.md on a whole turn and returns `final`'s output and the
+/// Checks the order of docs/protocol.md on a whole turn and returns `final`'s output and the
 /// `render` data.
 pub fn check_order(events: &[Event]) -> (Value, Value) {
     let names: Vec<&str> = events.iter().map(|e| e.name.as_str()).collect();
