@@ -17,18 +17,14 @@ pin_server=(taskset -c 0)
 pin_loadgen=(taskset -c 1)
 command -v taskset >/dev/null || { pin_server=(); pin_loadgen=(); }
 
+source "$root/tests/start_server.sh"
 server_pid=""
 start_server() {
   stop_server
   local work="$results/server-$RANDOM"
-  mkdir -p "$work"
-  env UW_BIND=127.0.0.1:0 UW_ADDR_FILE="$work/addr" UW_DATA_DIR="$work/data" RUST_LOG=warn \
-    UW_MAX_TURNS_IN_FLIGHT=20000 UW_TURN_RETENTION_S=30 "$@" \
-    "${pin_server[@]}" "$server_bin" >"$work/log" 2>&1 &
-  server_pid=$!
-  for _ in $(seq 1 100); do [ -s "$work/addr" ] && break; sleep 0.1; done
-  [ -s "$work/addr" ] || { cat "$work/log"; echo "uw-server did not start"; exit 1; }
-  url="http://$(cat "$work/addr")"
+  start_uw_server "$work" env RUST_LOG=warn UW_MAX_TURNS_IN_FLIGHT=20000 UW_TURN_RETENTION_S=30 "$@" \
+    "${pin_server[@]}" "$server_bin" || exit 1
+  url=$server_url
 }
 stop_server() {
   if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; server_pid=""; fi

@@ -11,17 +11,11 @@ if [ -z "${UW_URL:-}" ]; then
   (cd "$root" && cargo build --quiet -p server --bin uw-server)
   work=$(mktemp -d)
   trap 'kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
-  UW_BIND=127.0.0.1:0 UW_ADDR_FILE="$work/addr" UW_DATA_DIR="$work/data" UW_STATIC_DIR="$root/static" \
+  source "$root/tests/start_server.sh"
+  start_uw_server "$work" env UW_STATIC_DIR="$root/static" \
     UW_MOCK_TOKEN_DELAY_MS=5 UW_MOCK_IMAGE_DELAY_MS=200 UW_IMAGE_TIMEOUT_MS=800 RUST_LOG=warn \
-    "$target_dir/debug/uw-server" >"$work/server.log" 2>&1 &
-  server_pid=$!
-  for _ in $(seq 1 100); do
-    [ -s "$work/addr" ] && break
-    kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log"; echo "uw-server exited early"; exit 1; }
-    sleep 0.1
-  done
-  [ -s "$work/addr" ] || { echo "uw-server did not report its address"; exit 1; }
-  export UW_URL="http://$(cat "$work/addr")"
+    "$target_dir/debug/uw-server"
+  export UW_URL="$server_url"
 fi
 
 echo "runbooks against $UW_URL"

@@ -15,17 +15,11 @@ target_dir=${CARGO_TARGET_DIR:-$root/target}
 (cd "$root" && cargo build --quiet -p server --bin uw-server)
 work=$(mktemp -d)
 trap 'kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
-UW_BIND=127.0.0.1:0 UW_ADDR_FILE="$work/addr" UW_DATA_DIR="$work/data" UW_STATIC_DIR="$root/static" \
+source "$root/tests/start_server.sh"
+start_uw_server "$work" env UW_STATIC_DIR="$root/static" \
   UW_MOCK_TOKEN_DELAY_MS=25 UW_MOCK_IMAGE_DELAY_MS=1500 RUST_LOG=warn \
-  "$target_dir/debug/uw-server" >"$work/server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 100); do
-  [ -s "$work/addr" ] && break
-  kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log"; echo "uw-server exited early"; exit 1; }
-  sleep 0.1
-done
-[ -s "$work/addr" ] || { echo "uw-server did not report its address"; exit 1; }
+  "$target_dir/debug/uw-server"
 
 cd "$root"
-UW_URL="http://$(cat "$work/addr")" UW_SCREENSHOT_DIR="$root/target/browser" \
+UW_URL="$server_url" UW_SCREENSHOT_DIR="$root/target/browser" \
   node --test --test-reporter=spec "$here/e2e.test.mjs"
