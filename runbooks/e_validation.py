@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Scenario E, field validation: RenderOutput fields and types, and bad input refused before any
-byte streams, with the status, code and field path of protocol.md."""
+byte streams, with the status, code and field path of docs/protocol.md."""
 
 import json
 

@@ -168,7 +168,7 @@ class Report:
 
 
 def check_event_order(report, events):
-    """The order of protocol.md, checked on one turn's events."""
+    """The order of docs/protocol.md, checked on one turn's events."""
     names = [event.name for event in events]
     report.check(names[:1] == ["turn"], "the turn event comes first", names[:3])
     report.check([e.id for e in events] == list(range(1, len(events) + 1)), "ids count 1..n without gaps")

@@ -1,4 +1,4 @@
-//! The contract's enums, each travelling as the exact strings of the spec.
+//! The contract's enums, each travelling as the exact strings the wire uses.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize};

@@ -1,4 +1,4 @@
-//! Background removal for item and character sprites (render.md §4): find the plain background
+//! Background removal for item and character sprites (docs/render.md §4): find the plain background
 //! from the image border, flood-fill it inward within a colour tolerance, and make it transparent
 //! with a soft edge.
 

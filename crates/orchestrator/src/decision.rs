@@ -1,4 +1,4 @@
-//! The image decision of render.md §1: a pure function of the image job, the turn's economy and
+//! The image decision of docs/render.md §1: a pure function of the image job, the turn's economy and
 //! the settings. First match wins.
 
 use models::{EconomyOutput, ImageJob, ModelLabel, RenderReason};

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
 
-/// What to do when the player cannot pay for an image (render.md §1, rows 6 and 6').
+/// What to do when the player cannot pay for an image (docs/render.md §1, rows 6 and 6').
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum LowBalancePolicy {
     /// Skip the image and say why.

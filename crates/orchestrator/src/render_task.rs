@@ -1,4 +1,4 @@
-//! The deferred render task (render.md §2–3): generate under the deadline, check and store the
+//! The deferred render task (docs/render.md §2–3): generate under the deadline, check and store the
 //! bytes off the async workers, sync the result, and send the one `render` event — after `final`,
 //! with a refund and a localized message when anything fails.
 

@@ -136,7 +136,7 @@ pub fn follow(
     }
 }
 
-/// Wraps an event stream in the response headers of protocol.md: no caching, no proxy
+/// Wraps an event stream in the response headers of docs/protocol.md: no caching, no proxy
 /// buffering, no compression.
 pub fn response(events: impl Stream<Item = Result<Bytes, Infallible>> + 'static) -> HttpResponse {
     HttpResponse::Ok()

@@ -1,8 +1,9 @@
 //! Integration tests of the turn server over real HTTP: event streams and their order, resume,
-//! every error of protocol.md, files, metrics, and shutdown.
+//! every error of docs/protocol.md (and the document itself), files, metrics, and shutdown.
 
 mod api {
     mod binary;
+    mod docs;
     mod errors;
     mod files;
     pub mod helpers;

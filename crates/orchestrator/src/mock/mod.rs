@@ -1,5 +1,5 @@
 //! The embedded mock providers: a game master and an image painter that need no network and no
-//! key, deterministic for a seed, with the delays and failure modes of render.md §5.
+//! key, deterministic for a seed, with the delays and failure modes of docs/render.md §5.
 
 mod clock;
 mod game_master;

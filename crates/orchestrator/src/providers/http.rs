@@ -1,5 +1,5 @@
 //! What the image providers share over HTTP: the client, one retry of a 429 or 5xx while the
-//! deadline allows it (render.md §3), and the check that returned bytes really are an image.
+//! deadline allows it (docs/render.md §3), and the check that returned bytes really are an image.
 
 use std::future::Future;
 use std::io::Cursor;
@@ -109,7 +109,7 @@ pub fn check_image(bytes: &[u8]) -> Result<(), ImageError> {
 }
 
 /// One log line per answered image request: who answered, how fast, and the prompt's hash
-/// (render.md §6), never the prompt itself.
+/// (docs/render.md §6), never the prompt itself.
 pub fn log_image_answer<T>(
     provider: &str,
     model: &str,

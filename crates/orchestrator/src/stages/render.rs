@@ -1,4 +1,4 @@
-//! Stage 5, render: decides about the image (render.md §1), charges for it, and spawns the image
+//! Stage 5, render: decides about the image (docs/render.md §1), charges for it, and spawns the image
 //! work without waiting for it. `final` goes out without the image; `render` follows.
 
 use models::{AgentPhase, ImageJob, RenderOutcome, RenderReason, RenderStatus, StageStatus, TurnOutput};

@@ -1,4 +1,4 @@
-//! Log hygiene (render.md §6): prompts, narratives and the player's text never reach a log; a
+//! Log hygiene (docs/render.md §6): prompts, narratives and the player's text never reach a log; a
 //! prompt shows only as its 8-hex `prompt_hash`.
 
 use std::io::Write;

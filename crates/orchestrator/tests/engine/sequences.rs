@@ -1,4 +1,4 @@
-//! Event sequences of whole turns, one test per outcome of render.md; every one goes through
+//! Event sequences of whole turns, one test per outcome of docs/render.md; every one goes through
 //! `check`, which verifies the invariants shared by all turns.
 
 use std::sync::Arc;

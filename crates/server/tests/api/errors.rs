@@ -1,4 +1,4 @@
-//! Every error row of protocol.md: status, code and field, nothing streamed, and a healthy
+//! Every error row of docs/protocol.md: status, code and field, nothing streamed, and a healthy
 //! server afterwards.
 
 use std::sync::Arc;

@@ -1,4 +1,4 @@
-//! Whole turns over both ways of starting them: the order of protocol.md for every image
+//! Whole turns over both ways of starting them: the order of docs/protocol.md for every image
 //! outcome, the served image, the synced result, and text first.
 
 use std::time::Duration;
