@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use futures::FutureExt;
 use futures::future::BoxFuture;
+use secrecy::ExposeSecret;
 
 use super::ProviderError;
 use super::settings::{GeminiSettings, Secret, VertexSettings};
@@ -59,7 +60,7 @@ impl TokenSource for GcpTokenSource {
                 .token(&[CLOUD_PLATFORM_SCOPE])
                 .await
                 .map_err(|error| format!("no Google Cloud token: {error}"))?;
-            Ok(Secret::new(token.as_str()))
+            Ok(Secret::from(token.as_str()))
         }
         .boxed()
     }
@@ -115,13 +116,13 @@ impl GoogleEndpoint {
     pub async fn authorize(&self, request: reqwest::RequestBuilder) -> Result<reqwest::RequestBuilder, String> {
         match &self.auth {
             GoogleAuth::ApiKey(key) => {
-                let mut value = reqwest::header::HeaderValue::from_str(key.expose())
+                let mut value = reqwest::header::HeaderValue::from_str(key.expose_secret())
                     .map_err(|_| "the API key holds characters a header cannot carry".to_owned())?;
                 // Sensitive values are kept out of HTTP/2 header compression tables and debug prints.
                 value.set_sensitive(true);
                 Ok(request.header("x-goog-api-key", value))
             }
-            GoogleAuth::Bearer(tokens) => Ok(request.bearer_auth(tokens.token().await?.expose())),
+            GoogleAuth::Bearer(tokens) => Ok(request.bearer_auth(tokens.token().await?.expose_secret())),
         }
     }
 }

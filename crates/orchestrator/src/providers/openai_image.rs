@@ -7,6 +7,7 @@ use futures::FutureExt;
 use futures::future::BoxFuture;
 use models::{AspectRatio, ImageSize};
 use reqwest::StatusCode;
+use secrecy::ExposeSecret;
 use serde_json::{Value, json};
 
 use super::google::error_summary;
@@ -51,7 +52,7 @@ impl ImageGenerator for OpenAiImageGenerator {
             let send = || {
                 let mut builder = this.client.post(&url).json(&body);
                 if let Some(key) = &this.settings.api_key {
-                    builder = builder.bearer_auth(key.expose());
+                    builder = builder.bearer_auth(key.expose_secret());
                 }
                 async move { builder.send().await.map_err(|error| without_url(&error)) }
             };

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use futures::FutureExt;
 use futures::stream::BoxStream;
+use secrecy::ExposeSecret;
 use serde_json::{Value, json};
 
 use super::http::without_url;
@@ -72,7 +73,7 @@ impl GameMaster for OpenAiGameMaster {
         });
         let mut builder = self.client.post(format!("{}/v1/chat/completions", self.settings.base_url)).json(&body);
         if let Some(key) = &self.settings.api_key {
-            builder = builder.bearer_auth(key.expose());
+            builder = builder.bearer_auth(key.expose_secret());
         }
         let send = async move { builder.send().await.map_err(|error| GameMasterError::Provider(without_url(&error))) };
         answer_stream(send.boxed(), parse_payload, self.timeout, format!("openai:{model}"))

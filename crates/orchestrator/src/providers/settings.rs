@@ -8,36 +8,16 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use models::ModelLabel;
+use secrecy::SecretString;
 
 use super::ProviderError;
 
-/// A credential. It is never printed: `Debug` and `Display` show `[redacted]`, so a settings
-/// dump or an error cannot leak it.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
+/// A credential: `secrecy`'s string, which never shows in `Debug` and is zeroed when dropped.
+/// The value comes out only through `ExposeSecret`, in the one place that puts it in a header.
+pub type Secret = SecretString;
 
-impl Secret {
-    pub fn new(value: impl Into<String>) -> Self {
-        Secret(value.into())
-    }
-
-    /// The value itself, for the one place that puts it in a request header.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        formatter.write_str("[redacted]")
-    }
-}
-
-impl fmt::Display for Secret {
-    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        formatter.write_str("[redacted]")
-    }
-}
+/// What a settings print shows in place of a credential.
+const REDACTED: &str = "[redacted]";
 
 /// Which implementation serves the text or the images.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -91,7 +71,7 @@ impl ModelPair {
 }
 
 /// The Gemini Developer API.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct GeminiSettings {
     pub api_key: Secret,
     /// Without a trailing slash.
@@ -110,7 +90,7 @@ pub struct VertexSettings {
 }
 
 /// Any OpenAI-compatible server.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct OpenAiSettings {
     /// Without a trailing slash or `/v1`: the paths are appended as `/v1/...`.
     pub base_url: String,
@@ -118,6 +98,24 @@ pub struct OpenAiSettings {
     pub api_key: Option<Secret>,
     /// The `WIDTHxHEIGHT` sizes the image endpoint accepts; a request takes the nearest ratio.
     pub image_sizes: Vec<(u32, u32)>,
+}
+
+// Written out so a settings print names the redaction plainly instead of secrecy's type name.
+impl fmt::Debug for GeminiSettings {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.debug_struct("GeminiSettings").field("api_key", &REDACTED).field("base_url", &self.base_url).finish()
+    }
+}
+
+impl fmt::Debug for OpenAiSettings {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter
+            .debug_struct("OpenAiSettings")
+            .field("base_url", &self.base_url)
+            .field("api_key", &self.api_key.as_ref().map(|_| REDACTED))
+            .field("image_sizes", &self.image_sizes)
+            .finish()
+    }
 }
 
 pub const DEFAULT_GEMINI_BASE_URL: &str = "https://generativelanguage.googleapis.com";
@@ -175,7 +173,7 @@ impl ProviderSettings {
                 .or_else(|| get("GOOGLE_API_KEY"))
                 .ok_or(ProviderError::MissingVariable { variable: "GEMINI_API_KEY", provider: "gemini" })?;
             let base_url = trim_base(&get("UW_GEMINI_BASE_URL").unwrap_or_else(|| DEFAULT_GEMINI_BASE_URL.to_owned()));
-            Some(GeminiSettings { api_key: Secret::new(api_key), base_url })
+            Some(GeminiSettings { api_key: Secret::from(api_key), base_url })
         } else {
             None
         };
@@ -206,7 +204,7 @@ impl ProviderSettings {
             let base_url = trim_base(&base_url);
             // The OpenAI SDKs put `/v1` in their base URL; accept both spellings.
             let base_url = base_url.strip_suffix("/v1").map(str::to_owned).unwrap_or(base_url);
-            Some(OpenAiSettings { base_url, api_key: get("OPENAI_API_KEY").map(Secret::new), image_sizes })
+            Some(OpenAiSettings { base_url, api_key: get("OPENAI_API_KEY").map(Secret::from), image_sizes })
         } else {
             None
         };

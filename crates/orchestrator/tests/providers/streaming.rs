@@ -124,7 +124,7 @@ async fn vertex_text_streams_with_a_bearer_token() {
         ("UW_VERTEX_BASE_URL", &server.url),
     ]);
     let game_master =
-        build_game_master_with(&settings, Some(Arc::new(StaticToken(Secret::new(TOKEN))))).unwrap().unwrap();
+        build_game_master_with(&settings, Some(Arc::new(StaticToken(Secret::from(TOKEN))))).unwrap().unwrap();
     let events = collect(&game_master, None).await;
     assert_eq!(narrative_of(&events).0, NARRATIVE);
     let request = server.only_request();

@@ -24,7 +24,7 @@ async fn generate(
         ("GOOGLE_CLOUD_LOCATION", location),
         ("UW_VERTEX_BASE_URL", &server.url),
     ]);
-    let tokens: Arc<dyn TokenSource> = Arc::new(StaticToken(Secret::new(TOKEN)));
+    let tokens: Arc<dyn TokenSource> = Arc::new(StaticToken(Secret::from(TOKEN)));
     let generator = build_image_generator_with(&settings, DEADLINE, Some(tokens)).unwrap().expect("a real generator");
     let result = generator.generate(request).await;
     if let Err(error) = &result {

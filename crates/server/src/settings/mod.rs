@@ -1,10 +1,12 @@
-//! The server's settings: one validated value read from environment variables. Reading goes
-//! through a map so tests never touch the process environment, and a bad value stops startup
-//! with an error that names its variable.
+//! The server's settings: one validated value read from environment variables. Every variable,
+//! with its default and meaning, is in the table of `variables.rs`; reading goes through a map
+//! so tests never touch the process environment, and a bad value stops startup with an error
+//! that names its variable.
 
 mod parse;
 #[cfg(test)]
 mod tests;
+mod variables;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -91,33 +93,29 @@ impl Settings {
     /// Reads settings from a map of variables; absent or empty variables take their defaults.
     pub fn from_map(map: &HashMap<String, String>) -> Result<Settings, SettingsError> {
         let vars = Variables::new(map);
-        let mode = vars.choice("UW_MODE", "mock", &[("mock", Mode::Mock), ("real", Mode::Real)])?;
+        let mode = vars.choice("UW_MODE", &[("mock", Mode::Mock), ("real", Mode::Real)])?;
         Ok(Settings {
-            bind: vars.parsed("UW_BIND", "127.0.0.1:8011")?,
+            bind: vars.parsed("UW_BIND")?,
             addr_file: vars.optional("UW_ADDR_FILE").map(PathBuf::from),
             mode,
-            data_dir: PathBuf::from(vars.text("UW_DATA_DIR", ".data")),
-            static_dir: PathBuf::from(vars.text("UW_STATIC_DIR", "static")),
-            mock_token_delay: vars.millis("UW_MOCK_TOKEN_DELAY_MS", 20, 0)?,
-            mock_image_delay: vars.millis("UW_MOCK_IMAGE_DELAY_MS", 1200, 0)?,
-            image_timeout: vars.millis("UW_IMAGE_TIMEOUT_MS", 60_000, 1)?,
-            image_cost_signal: vars.number("UW_IMAGE_COST_SIGNAL", 10, 0)?,
-            low_balance_policy: vars.parsed("UW_LOW_BALANCE_POLICY", "text_only")?,
-            log_filter: vars.text("RUST_LOG", "info"),
-            log_format: vars.choice(
-                "UW_LOG_FORMAT",
-                "pretty",
-                &[("pretty", LogFormat::Pretty), ("json", LogFormat::Json)],
-            )?,
-            turn_retention: Duration::from_secs(vars.number("UW_TURN_RETENTION_S", 600, 1)?),
-            turn_retention_max: vars.number("UW_TURN_RETENTION_MAX", 10_000, 1)?,
-            max_turns_in_flight: vars.number("UW_MAX_TURNS_IN_FLIGHT", 10_000, 1)?,
-            max_concurrent_images: vars.number("UW_MAX_CONCURRENT_IMAGES", 8, 1)?,
-            rate_limit_per_min: vars.number("UW_RATE_LIMIT_PER_MIN", 0, 0)?,
-            shutdown_grace: vars.millis("UW_SHUTDOWN_GRACE_MS", 30_000, 0)?,
+            data_dir: PathBuf::from(vars.text("UW_DATA_DIR")),
+            static_dir: PathBuf::from(vars.text("UW_STATIC_DIR")),
+            mock_token_delay: vars.millis("UW_MOCK_TOKEN_DELAY_MS", 0)?,
+            mock_image_delay: vars.millis("UW_MOCK_IMAGE_DELAY_MS", 0)?,
+            image_timeout: vars.millis("UW_IMAGE_TIMEOUT_MS", 1)?,
+            image_cost_signal: vars.number("UW_IMAGE_COST_SIGNAL", 0)?,
+            low_balance_policy: vars.parsed("UW_LOW_BALANCE_POLICY")?,
+            log_filter: vars.text("RUST_LOG"),
+            log_format: vars.choice("UW_LOG_FORMAT", &[("pretty", LogFormat::Pretty), ("json", LogFormat::Json)])?,
+            turn_retention: Duration::from_secs(vars.number("UW_TURN_RETENTION_S", 1)?),
+            turn_retention_max: vars.number("UW_TURN_RETENTION_MAX", 1)?,
+            max_turns_in_flight: vars.number("UW_MAX_TURNS_IN_FLIGHT", 1)?,
+            max_concurrent_images: vars.number("UW_MAX_CONCURRENT_IMAGES", 1)?,
+            rate_limit_per_min: vars.number("UW_RATE_LIMIT_PER_MIN", 0)?,
+            shutdown_grace: vars.millis("UW_SHUTDOWN_GRACE_MS", 0)?,
             workers: vars.optional_number("UW_WORKERS", 1)?,
-            sse_keepalive: vars.millis("UW_SSE_KEEPALIVE_MS", 15_000, 1)?,
-            providers: provider_settings(mode, map)?,
+            sse_keepalive: vars.millis("UW_SSE_KEEPALIVE_MS", 1)?,
+            providers: provider_settings(mode, &vars, map)?,
         })
     }
 
@@ -177,19 +175,18 @@ impl Settings {
     }
 }
 
-/// Mock mode ignores every provider variable. Real mode reads them, and a kind left unset is
-/// served by Gemini rather than quietly by the mock: real mode never falls back to mock unless
-/// asked to with `UW_TEXT_PROVIDER=mock` or `UW_IMAGE_PROVIDER=mock`.
-fn provider_settings(mode: Mode, map: &HashMap<String, String>) -> Result<ProviderSettings, SettingsError> {
+/// Mock mode ignores every provider variable. Real mode reads them through the same reader and
+/// table as the rest, so a kind left unset is served by its default, Gemini, rather than quietly
+/// by the mock: real mode never falls back to mock unless asked to with `UW_TEXT_PROVIDER=mock`
+/// or `UW_IMAGE_PROVIDER=mock`.
+fn provider_settings(
+    mode: Mode,
+    vars: &Variables<'_>,
+    map: &HashMap<String, String>,
+) -> Result<ProviderSettings, SettingsError> {
     let settings = match mode {
         Mode::Mock => ProviderSettings::from_lookup(|_| None),
-        Mode::Real => ProviderSettings::from_lookup(|name| {
-            let value = map.get(name).filter(|value| !value.trim().is_empty()).cloned();
-            match name {
-                "UW_TEXT_PROVIDER" | "UW_IMAGE_PROVIDER" => value.or_else(|| Some("gemini".to_owned())),
-                _ => value,
-            }
-        }),
+        Mode::Real => ProviderSettings::from_lookup(|name| vars.value(name).map(str::to_owned)),
     };
     settings.map_err(|error| match error {
         ProviderError::MissingVariable { variable, provider } => SettingsError {

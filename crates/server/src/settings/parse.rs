@@ -1,4 +1,5 @@
-//! Typed reads of single variables, each failing with an error that names the variable.
+//! Typed reads of single variables, each failing with an error that names the variable. Defaults
+//! come from the table in `variables.rs`, never from the caller.
 
 use std::collections::HashMap;
 use std::fmt::Display;
@@ -6,6 +7,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use super::SettingsError;
+use super::variables::default_of;
 
 /// The variables as given; an empty value counts as unset, as `.env` files often leave them.
 pub(super) struct Variables<'a> {
@@ -17,31 +19,37 @@ impl<'a> Variables<'a> {
         Variables { map }
     }
 
+    /// The value as set, trimmed; `None` when unset or empty.
     pub(super) fn optional(&self, name: &str) -> Option<&'a str> {
         self.map.get(name).map(|value| value.trim()).filter(|value| !value.is_empty())
     }
 
-    pub(super) fn text(&self, name: &str, default: &str) -> String {
-        self.optional(name).unwrap_or(default).to_owned()
+    /// The value as set, or the table's default.
+    pub(super) fn value(&self, name: &str) -> Option<&'a str> {
+        self.optional(name).or_else(|| default_of(name))
+    }
+
+    pub(super) fn text(&self, name: &str) -> String {
+        self.value(name).unwrap_or_default().to_owned()
     }
 
     /// Any `FromStr` value, with the parser's own message as the reason.
-    pub(super) fn parsed<T>(&self, name: &'static str, default: &str) -> Result<T, SettingsError>
+    pub(super) fn parsed<T>(&self, name: &'static str) -> Result<T, SettingsError>
     where
         T: FromStr,
         T::Err: Display,
     {
-        let value = self.optional(name).unwrap_or(default);
+        let value = self.value(name).unwrap_or_default();
         value.parse().map_err(|error: T::Err| invalid(name, value, error.to_string()))
     }
 
     /// An unsigned number no smaller than `min`.
-    pub(super) fn number<T>(&self, name: &'static str, default: T, min: T) -> Result<T, SettingsError>
+    pub(super) fn number<T>(&self, name: &'static str, min: T) -> Result<T, SettingsError>
     where
         T: FromStr + PartialOrd + Display + Copy,
     {
         match self.optional(name) {
-            None => Ok(default),
+            None => Ok(table_default(name)),
             Some(value) => {
                 let number: T =
                     value.parse().map_err(|_| invalid(name, value, "expected an unsigned integer".to_owned()))?;
@@ -56,27 +64,30 @@ impl<'a> Variables<'a> {
     pub(super) fn optional_number(&self, name: &'static str, min: usize) -> Result<Option<usize>, SettingsError> {
         match self.optional(name) {
             None => Ok(None),
-            Some(_) => self.number(name, min, min).map(Some),
+            Some(_) => self.number(name, min).map(Some),
         }
     }
 
-    pub(super) fn millis(&self, name: &'static str, default: u64, min: u64) -> Result<Duration, SettingsError> {
-        self.number(name, default, min).map(Duration::from_millis)
+    pub(super) fn millis(&self, name: &'static str, min: u64) -> Result<Duration, SettingsError> {
+        self.number(name, min).map(Duration::from_millis)
     }
 
     /// One of a fixed set of words.
-    pub(super) fn choice<T: Copy>(
-        &self,
-        name: &'static str,
-        default: &str,
-        choices: &[(&str, T)],
-    ) -> Result<T, SettingsError> {
-        let value = self.optional(name).unwrap_or(default);
+    pub(super) fn choice<T: Copy>(&self, name: &'static str, choices: &[(&str, T)]) -> Result<T, SettingsError> {
+        let value = self.value(name).unwrap_or_default();
         choices.iter().find(|(word, _)| word.eq_ignore_ascii_case(value)).map(|(_, choice)| *choice).ok_or_else(|| {
             let words: Vec<&str> = choices.iter().map(|(word, _)| *word).collect();
             invalid(name, value, format!("expected one of {}", words.join(", ")))
         })
     }
+}
+
+/// A number's default from the table; a default that does not parse is a bug the settings tests
+/// catch at once.
+fn table_default<T: FromStr>(name: &str) -> T {
+    default_of(name)
+        .and_then(|text| text.parse().ok())
+        .unwrap_or_else(|| panic!("the default of {name} in the settings table is not a number"))
 }
 
 fn invalid(variable: &'static str, value: &str, reason: String) -> SettingsError {

@@ -1,9 +1,16 @@
-//! Settings: the defaults of protocol.md, and a bad value of every variable named in its error.
+//! Settings: the defaults of the table, `.env.example` in step with it, and a bad value of every
+//! variable named in its error.
 
 use std::time::Duration;
 
 use orchestrator::LowBalancePolicy;
 
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
+use orchestrator::ProviderSettings;
+
+use super::variables::{VARIABLES, variable};
 use super::{LogFormat, Mode, Settings};
 
 #[test]
@@ -112,5 +119,53 @@ fn each_bad_value_is_refused_naming_its_variable() {
         let error = Settings::with(&[(variable, value)]).expect_err(variable);
         assert_eq!(error.variable, variable);
         assert!(error.to_string().contains(variable), "{error}");
+    }
+}
+
+/// `NAME=value` and `# NAME=value` lines of `.env.example`: the variables it documents, each with
+/// the value it shows (empty for one that is unset by default).
+fn env_example() -> BTreeMap<String, String> {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../.env.example")).unwrap();
+    let mut found = BTreeMap::new();
+    for line in text.lines() {
+        let line = line.strip_prefix("# ").unwrap_or(line);
+        let Some((name, value)) = line.split_once('=') else { continue };
+        if !name.is_empty() && name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_') {
+            assert!(found.insert(name.to_owned(), value.to_owned()).is_none(), "{name} appears twice");
+        }
+    }
+    found
+}
+
+#[test]
+fn env_example_lists_exactly_the_table_with_the_same_defaults() {
+    let table: BTreeMap<String, String> = VARIABLES
+        .iter()
+        .map(|variable| (variable.name.to_owned(), variable.default.unwrap_or_default().to_owned()))
+        .collect();
+    assert_eq!(env_example(), table);
+    for variable in VARIABLES {
+        assert!(!variable.meaning.is_empty(), "{} has no meaning", variable.name);
+    }
+}
+
+#[test]
+fn every_variable_the_providers_read_is_in_the_table() {
+    let asked = RefCell::new(Vec::new());
+    let configurations = [
+        [("UW_TEXT_PROVIDER", "gemini"), ("UW_IMAGE_PROVIDER", "vertex")],
+        [("UW_TEXT_PROVIDER", "openai"), ("UW_IMAGE_PROVIDER", "openai")],
+    ];
+    for configuration in configurations {
+        let values = |name: &str| {
+            asked.borrow_mut().push(name.to_owned());
+            configuration.iter().find(|(key, _)| *key == name).map(|(_, value)| (*value).to_owned()).or_else(|| {
+                ["GEMINI_API_KEY", "GOOGLE_CLOUD_PROJECT", "OPENAI_BASE_URL"].contains(&name).then(|| "x".to_owned())
+            })
+        };
+        ProviderSettings::from_lookup(values).unwrap();
+    }
+    for name in asked.into_inner() {
+        assert!(variable(&name).is_some(), "{name} is read but not in the settings table");
     }
 }
