@@ -1,20 +1,21 @@
 //! What a turn request must pass before a turn starts: its query parameters, its content type,
 //! its size, and the per-client rate limit.
 
-use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::num::NonZeroU32;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use actix_web::HttpRequest;
 use actix_web::http::header;
 use actix_web::web;
 use futures::StreamExt;
+use governor::clock::Clock;
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter as GovernorLimiter};
 use orchestrator::{MockImage, TurnOptions};
 
 use crate::errors::ApiError;
 
-/// The largest request body accepted (protocol.md: over 64 KiB is `413`).
+/// The largest request body accepted (docs/protocol.md: over 64 KiB is `413`).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// Splits a query string into decoded pairs, refusing text that is not a query.
@@ -84,46 +85,36 @@ pub async fn read_body(request: &HttpRequest, mut payload: web::Payload) -> Resu
     Ok(body.freeze())
 }
 
-/// Counts turn starts per client address in fixed one-minute windows. Memory stays bounded:
-/// windows that have ended are dropped whenever the map is swept.
+/// Turn starts per client address: `governor`'s keyed GCRA limiter, which lets `per_minute`
+/// through at once and then one more every `60 s / per_minute`. Each check touches one shard of
+/// a concurrent map instead of one lock for all clients, and addresses quiet for a minute are
+/// forgotten every few thousand checks, so the map does not grow with every client ever seen.
 pub struct RateLimiter {
-    per_minute: u32,
-    /// One lock for all clients: the critical section is a map lookup and an increment.
-    windows: Mutex<HashMap<IpAddr, Window>>,
+    /// `None` when the limit is off.
+    limiter: Option<DefaultKeyedRateLimiter<IpAddr>>,
+    checks: AtomicU64,
 }
 
-struct Window {
-    started: Instant,
-    count: u32,
-}
-
-const WINDOW: Duration = Duration::from_secs(60);
+/// How many checks pass between two sweeps of quiet addresses.
+const SWEEP_EVERY: u64 = 4096;
 
 impl RateLimiter {
     /// `per_minute = 0` lets everything through.
     pub fn new(per_minute: u32) -> Self {
-        RateLimiter { per_minute, windows: Mutex::new(HashMap::new()) }
+        let limiter =
+            NonZeroU32::new(per_minute).map(|per_minute| GovernorLimiter::keyed(Quota::per_minute(per_minute)));
+        RateLimiter { limiter, checks: AtomicU64::new(0) }
     }
 
     pub fn check(&self, request: &HttpRequest) -> Result<(), ApiError> {
-        if self.per_minute == 0 {
-            return Ok(());
-        }
+        let Some(limiter) = &self.limiter else { return Ok(()) };
         let Some(client) = request.peer_addr().map(|address| address.ip()) else { return Ok(()) };
-        let now = Instant::now();
-        let mut windows = self.windows.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if windows.len() > 10_000 {
-            windows.retain(|_, window| now.duration_since(window.started) < WINDOW);
+        if self.checks.fetch_add(1, Ordering::Relaxed) % SWEEP_EVERY == SWEEP_EVERY - 1 {
+            limiter.retain_recent();
         }
-        let window = windows.entry(client).or_insert(Window { started: now, count: 0 });
-        if now.duration_since(window.started) >= WINDOW {
-            *window = Window { started: now, count: 0 };
-        }
-        if window.count >= self.per_minute {
-            let retry_after_s = WINDOW.saturating_sub(now.duration_since(window.started)).as_secs().max(1);
-            return Err(ApiError::RateLimited { retry_after_s });
-        }
-        window.count += 1;
-        Ok(())
+        limiter.check_key(&client).map_err(|not_until| {
+            let wait = not_until.wait_time_from(limiter.clock().now());
+            ApiError::RateLimited { retry_after_s: wait.as_secs_f64().ceil().max(1.0) as u64 }
+        })
     }
 }
