@@ -59,11 +59,7 @@ impl Totals {
 }
 
 fn main() -> anyhow::Result<()> {
-    if std::env::args().skip(1).any(|arg| arg == "--help" || arg == "-h") {
-        println!("{}", options::USAGE);
-        return Ok(());
-    }
-    let options = Options::from_args(std::env::args().skip(1))?;
+    let options = Options::from_command_line()?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let report = runtime.block_on(run(options))?;
     println!("{report}");

@@ -3,12 +3,9 @@
 use std::time::Duration;
 
 use anyhow::{Context, bail};
+use clap::{Parser, ValueEnum};
 
-pub const USAGE: &str = "usage: uw-loadgen --url http://HOST:PORT [--mode closed|hold] [--concurrency N]
-  [--duration-s S | --turns-per-client N] [--mock-image MODE] [--language en-US|ko-KR]
-  [--token-delay-ms MS] [--ramp-ms MS] [--background-images N] [--server-pid PID] [--json]";
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Mode {
     /// Each client starts its next turn as soon as the last one ended.
     Closed,
@@ -43,64 +40,77 @@ pub struct Options {
     pub json: bool,
 }
 
+/// The command line, as clap reads it; [`Options`] is what the run uses.
+#[derive(Debug, Parser)]
+#[command(
+    name = "uw-loadgen",
+    about = "Closed-loop or held-open clients over POST /api/turn, with latency percentiles."
+)]
+struct Arguments {
+    /// The server, as http://HOST:PORT.
+    #[arg(long)]
+    url: String,
+    /// `closed`: each client starts its next turn when the last ended; `hold`: one stream each.
+    #[arg(long, value_enum, default_value_t = Mode::Closed)]
+    mode: Mode,
+    #[arg(long, default_value_t = 1)]
+    concurrency: u64,
+    /// How long closed-mode clients run.
+    #[arg(long = "duration-s")]
+    duration_s: Option<f64>,
+    /// How many turns each closed-mode client runs.
+    #[arg(long)]
+    turns_per_client: Option<u64>,
+    /// The `mock_image` query parameter of every turn.
+    #[arg(long, default_value = "none")]
+    mock_image: String,
+    #[arg(long, default_value = "en-US")]
+    language: String,
+    /// The server's mock token delay, subtracted from time-to-final to get the overhead.
+    #[arg(long, default_value_t = 0)]
+    token_delay_ms: u64,
+    /// Spreads the clients' starts over this long.
+    #[arg(long)]
+    ramp_ms: Option<u64>,
+    /// Clients that keep making images alongside.
+    #[arg(long, default_value_t = 0)]
+    background_images: u64,
+    /// Samples this process's CPU and memory from /proc during the run.
+    #[arg(long)]
+    server_pid: Option<u32>,
+    /// Prints the report as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
 impl Options {
-    pub fn from_args(args: impl Iterator<Item = String>) -> anyhow::Result<Self> {
-        let mut options = Options {
-            address: String::new(),
-            host: String::new(),
-            mode: Mode::Closed,
-            concurrency: 1,
-            duration: None,
-            turns_per_client: None,
-            mock_image: "none".to_owned(),
-            language: "en-US".to_owned(),
-            token_delay: Duration::ZERO,
-            ramp: None,
-            background_images: 0,
-            server_pid: None,
-            json: false,
-        };
-        let mut args = args.peekable();
-        while let Some(flag) = args.next() {
-            if flag == "--json" {
-                options.json = true;
-                continue;
-            }
-            let value = args.next().with_context(|| format!("{flag} needs a value\n{USAGE}"))?;
-            let number =
-                |value: &str| value.parse::<u64>().with_context(|| format!("{flag}: `{value}` is not a number"));
-            match flag.as_str() {
-                "--url" => {
-                    let address = value.strip_prefix("http://").context("--url must start with http://")?;
-                    options.address = address.trim_end_matches('/').to_owned();
-                    options.host = options.address.clone();
-                }
-                "--mode" => {
-                    options.mode = match value.as_str() {
-                        "closed" => Mode::Closed,
-                        "hold" => Mode::Hold,
-                        other => bail!("--mode {other}: expected closed or hold"),
-                    }
-                }
-                "--concurrency" => options.concurrency = number(&value)?.max(1) as usize,
-                "--duration-s" => options.duration = Some(Duration::from_secs_f64(value.parse()?)),
-                "--turns-per-client" => options.turns_per_client = Some(number(&value)?),
-                "--mock-image" => options.mock_image = value,
-                "--language" => options.language = value,
-                "--token-delay-ms" => options.token_delay = Duration::from_millis(number(&value)?),
-                "--ramp-ms" => options.ramp = Some(Duration::from_millis(number(&value)?)),
-                "--background-images" => options.background_images = number(&value)? as usize,
-                "--server-pid" => options.server_pid = Some(number(&value)? as u32),
-                other => bail!("unknown option {other}\n{USAGE}"),
-            }
+    /// Reads the command line (clap prints `--help` and usage errors itself).
+    pub fn from_command_line() -> anyhow::Result<Self> {
+        Options::from_arguments(Arguments::parse())
+    }
+
+    fn from_arguments(arguments: Arguments) -> anyhow::Result<Self> {
+        let address = arguments.url.strip_prefix("http://").context("--url must start with http://")?;
+        let address = address.trim_end_matches('/').to_owned();
+        let duration = arguments.duration_s.map(Duration::from_secs_f64);
+        if arguments.mode == Mode::Closed && duration.is_none() && arguments.turns_per_client.is_none() {
+            bail!("closed mode needs --duration-s or --turns-per-client");
         }
-        if options.address.is_empty() {
-            bail!("--url is required\n{USAGE}");
-        }
-        if options.mode == Mode::Closed && options.duration.is_none() && options.turns_per_client.is_none() {
-            bail!("closed mode needs --duration-s or --turns-per-client\n{USAGE}");
-        }
-        Ok(options)
+        Ok(Options {
+            host: address.clone(),
+            address,
+            mode: arguments.mode,
+            concurrency: arguments.concurrency.max(1) as usize,
+            duration,
+            turns_per_client: arguments.turns_per_client,
+            mock_image: arguments.mock_image,
+            language: arguments.language,
+            token_delay: Duration::from_millis(arguments.token_delay_ms),
+            ramp: arguments.ramp_ms.map(Duration::from_millis),
+            background_images: arguments.background_images as usize,
+            server_pid: arguments.server_pid,
+            json: arguments.json,
+        })
     }
 
     /// The request body of a client's turns.
