@@ -1,7 +1,7 @@
 //! The economy invariant against a reference computed in wide signed arithmetic, for any input.
 
-use models::economy::{balance_after, credit};
 use models::{CURRENCY_MAX, CurrencyAmount, EconomyOutput};
+use models::{balance_after, credit};
 use proptest::prelude::*;
 
 fn amount() -> impl Strategy<Value = CurrencyAmount> {

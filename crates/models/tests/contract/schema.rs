@@ -2,7 +2,7 @@
 //! contract refuses; the variant for models leaves out the four server-owned render fields.
 
 use models::RenderOutput;
-use models::schema::{turn_input_schema, turn_output_schema, turn_output_schema_for_models};
+use models::{turn_input_schema, turn_output_schema, turn_output_schema_for_models};
 use serde_json::{Value, json};
 
 use super::examples::fixture;

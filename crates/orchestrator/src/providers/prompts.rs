@@ -21,7 +21,7 @@ pub struct GameMasterPrompt {
 /// The models' TurnOutput schema without the `$schema` marker, which the structured output
 /// endpoints do not need.
 pub fn schema_for_models() -> Value {
-    let mut schema = models::schema::turn_output_schema_for_models();
+    let mut schema = models::turn_output_schema_for_models();
     if let Some(object) = schema.as_object_mut() {
         object.remove("$schema");
     }

@@ -16,10 +16,10 @@ fn schema_response(schema: &Value) -> HttpResponse {
 
 pub(super) async fn turn_input() -> HttpResponse {
     static SCHEMA: OnceLock<Value> = OnceLock::new();
-    schema_response(SCHEMA.get_or_init(models::schema::turn_input_schema))
+    schema_response(SCHEMA.get_or_init(models::turn_input_schema))
 }
 
 pub(super) async fn turn_output() -> HttpResponse {
     static SCHEMA: OnceLock<Value> = OnceLock::new();
-    schema_response(SCHEMA.get_or_init(models::schema::turn_output_schema))
+    schema_response(SCHEMA.get_or_init(models::turn_output_schema))
 }
