@@ -169,3 +169,14 @@ fn every_variable_the_providers_read_is_in_the_table() {
         assert!(variable(&name).is_some(), "{name} is read but not in the settings table");
     }
 }
+
+#[test]
+fn the_providers_built_in_defaults_agree_with_the_table() {
+    let built_in = ProviderSettings::from_lookup(|_| None).unwrap();
+    let default = |name: &str| variable(name).and_then(|variable| variable.default).unwrap();
+    assert_eq!(built_in.text_models().fast, default("UW_TEXT_MODEL_FAST"));
+    assert_eq!(built_in.text_models().quality, default("UW_TEXT_MODEL_QUALITY"));
+    assert_eq!(built_in.image_models().fast, default("UW_IMAGE_MODEL_FAST"));
+    assert_eq!(built_in.image_models().quality, default("UW_IMAGE_MODEL_QUALITY"));
+    assert_eq!(built_in.text_timeout().as_millis().to_string(), default("UW_TEXT_TIMEOUT_MS"));
+}
