@@ -2,10 +2,12 @@
 //! bytes off the async workers, sync the result, and send the one `render` event — after `final`,
 //! with a refund and a localized message when anything fails.
 
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
+use futures::FutureExt;
 use models::{
     EconomyOutput, ImageJob, ImageUrl, Language, ModelLabel, RenderOutcome, RenderOutput, RenderReason, RenderStatus,
     SafetyOutput, TurnEvent, TurnId, TurnOutput,
@@ -67,8 +69,14 @@ pub(crate) fn spawn(turn: &TurnContext, job: RenderJob, handoff: &mut RenderHand
     turn.hand_render_to_task();
     let span = tracing::Span::current();
     engine.tracker.clone().spawn(async move {
+        // A panic anywhere in the image work still ends the turn with one failed, refunded
+        // `render`, so the stream, the record and the metrics never wait for an image that died.
+        let made = AssertUnwindSafe(make_image(&engine, &job)).catch_unwind();
         let outcome = tokio::select! {
-            outcome = make_image(&engine, &job) => outcome,
+            made = made => made.unwrap_or_else(|_| {
+                tracing::error!(turn_id = %job.turn_id, "the image work panicked; the image fails");
+                failure(&job, RenderReason::ProviderError, None)
+            }),
             () = engine.cancel.cancelled() => failure(&job, RenderReason::Unavailable, None),
         };
         if let Some(gate) = final_gate {

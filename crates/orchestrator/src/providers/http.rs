@@ -57,7 +57,9 @@ where
         }
         let retryable = status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error();
         let pause = retry_after.unwrap_or(RETRY_PAUSE);
-        if retryable && !retried && started.elapsed() + pause < deadline {
+        // Checked: a provider may ask for any pause, up to u64::MAX seconds.
+        let fits = started.elapsed().checked_add(pause).is_some_and(|resume| resume < deadline);
+        if retryable && !retried && fits {
             tracing::debug!(status = status.as_u16(), pause_ms = pause.as_millis() as u64, "retrying an image request");
             tokio::time::sleep(pause).await;
             retried = true;

@@ -87,6 +87,8 @@ pub enum ImageScript {
     Error(ImageError),
     /// Never answers, so the deadline ends it.
     Hang,
+    /// Panics inside the image work.
+    Panic,
 }
 
 pub struct FakeImages {
@@ -109,6 +111,7 @@ impl ImageGenerator for FakeImages {
                 ImageScript::Bytes(bytes) => Ok(GeneratedImage { bytes: Bytes::from(bytes), mime_type: None }),
                 ImageScript::Error(error) => Err(error),
                 ImageScript::Hang => futures::future::pending().await,
+                ImageScript::Panic => panic!("the image generator broke"),
             }
         }
         .boxed()

@@ -131,6 +131,20 @@ async fn each_failure_reason_refunds_and_explains() {
 }
 
 #[tokio::test]
+async fn a_panic_in_the_image_work_ends_in_one_failed_refunded_render_and_true_metrics() {
+    let game_master = ScriptedGameMaster::new(vec![answer("en-US", &DELTAS, scene_job("a dark hall"))]);
+    let images = FakeImages::new(ImageScript::Panic);
+    let turn = check(game_master, Some(images), input("en-US", 100), MockImage::Auto, |_| {}).await;
+    let outcome = turn.outcome();
+    assert_eq!((outcome.status, outcome.reason), (RenderStatus::Failed, Some(RenderReason::ProviderError)));
+    assert_eq!(outcome.economy.unwrap().cost.signal, 2, "the image charge is refunded");
+    assert_eq!(outcome.message.as_deref(), Some("The image could not be made; the story continues in text."));
+    let metrics = turn.engine.metrics();
+    assert_eq!((metrics.turns_completed, metrics.images_in_flight), (1, 0));
+    assert_eq!(metrics.render_outcomes, vec![("failed", "provider_error", 1)]);
+}
+
+#[tokio::test]
 async fn a_safety_block_sets_safety_and_the_badge() {
     let (game_master, images) = mock_providers();
     let turn = check(game_master, images, input("ko-KR", 100), MockImage::Safety, |_| {}).await;

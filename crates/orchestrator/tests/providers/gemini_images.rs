@@ -242,3 +242,16 @@ async fn a_retry_that_would_outlast_the_deadline_is_not_tried() {
     assert_eq!(reason(&result), "provider_error");
     assert_eq!(server.requests().len(), 1);
 }
+
+#[tokio::test]
+async fn a_retry_after_of_the_largest_number_is_not_waited_for_and_does_not_panic() {
+    let wait = Reply::Raw(429, vec![("retry-after", u64::MAX.to_string())], b"{}".to_vec());
+    let (result, server) = generate(
+        vec![wait, Reply::json(200, gemini_image_answer(&base64(&png())))],
+        image_request(ModelLabel::Quality),
+        DEADLINE,
+    )
+    .await;
+    assert_eq!(reason(&result), "rate_limited");
+    assert_eq!(server.requests().len(), 1, "no retry after a pause beyond the deadline");
+}
