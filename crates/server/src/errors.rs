@@ -30,6 +30,10 @@ pub enum ApiError {
     Overloaded,
     #[error("the server is shutting down")]
     ShuttingDown,
+    #[error("the server is at its connection limit; try again shortly")]
+    TooManyConnections,
+    #[error("the body did not arrive in time")]
+    BodyTimeout,
     #[error("{0}")]
     MethodNotAllowed(String),
     #[error("the request could not be read")]
@@ -49,7 +53,8 @@ impl ApiError {
             ApiError::UnsupportedMediaType => "unsupported_media_type",
             ApiError::InvalidInput { .. } => "invalid_input",
             ApiError::RateLimited { .. } => "rate_limited",
-            ApiError::Overloaded | ApiError::ShuttingDown => "overloaded",
+            ApiError::Overloaded | ApiError::ShuttingDown | ApiError::TooManyConnections => "overloaded",
+            ApiError::BodyTimeout => "request_timeout",
             ApiError::MethodNotAllowed(_) => "method_not_allowed",
             ApiError::BadRequest => "bad_request",
             ApiError::Internal => "internal",
@@ -88,7 +93,10 @@ impl ResponseError for ApiError {
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::InvalidInput { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::Overloaded | ApiError::ShuttingDown => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Overloaded | ApiError::ShuttingDown | ApiError::TooManyConnections => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
+            ApiError::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -99,7 +107,7 @@ impl ResponseError for ApiError {
             ApiError::RateLimited { retry_after_s } => {
                 response.insert_header((header::RETRY_AFTER, retry_after_s.to_string()));
             }
-            ApiError::Overloaded | ApiError::ShuttingDown => {
+            ApiError::Overloaded | ApiError::ShuttingDown | ApiError::TooManyConnections => {
                 response.insert_header((header::RETRY_AFTER, "1"));
             }
             _ => {}

@@ -78,6 +78,10 @@ pub struct Settings {
     /// Worker threads of the HTTP server; `None` lets actix use one per core.
     pub(crate) workers: Option<usize>,
     pub(crate) sse_keepalive: Duration,
+    /// How long a request's whole body may take to arrive once its headers have.
+    pub(crate) body_timeout: Duration,
+    /// Open connections served; past it every request but `/healthz` is refused.
+    pub(crate) max_connections: usize,
     /// Which real providers serve, with their credentials; all mock in mock mode.
     pub(crate) providers: ProviderSettings,
 }
@@ -117,6 +121,8 @@ impl Settings {
             shutdown_grace: vars.millis("UW_SHUTDOWN_GRACE_MS", 30_000, 0)?,
             workers: vars.optional_number("UW_WORKERS", 1)?,
             sse_keepalive: vars.millis("UW_SSE_KEEPALIVE_MS", 15_000, 1)?,
+            body_timeout: vars.millis("UW_BODY_TIMEOUT_MS", 10_000, 1)?,
+            max_connections: vars.number("UW_MAX_CONNECTIONS", 4096, 1)?,
             providers: provider_settings(mode, map)?,
         })
     }
