@@ -16,10 +16,13 @@ use crate::image_generator::ImageError;
 const RETRY_PAUSE: Duration = Duration::from_millis(300);
 
 /// One HTTP client per provider: it pools connections, and has no overall timeout because the
-/// caller owns the deadline and streams may legitimately last long.
+/// caller owns the deadline and streams may legitimately last long. It follows no redirect: a
+/// redirect would carry the key headers (`x-goog-api-key` among them) and the prompt to whatever
+/// host the answer names, so a 3xx is a provider error like any other unexpected status.
 pub fn client() -> Result<reqwest::Client, ProviderError> {
     reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(10))
+        .redirect(reqwest::redirect::Policy::none())
         .build()
         .map_err(|error| ProviderError::Client(error.to_string()))
 }

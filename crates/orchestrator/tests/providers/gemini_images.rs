@@ -255,3 +255,13 @@ async fn a_retry_after_of_the_largest_number_is_not_waited_for_and_does_not_pani
     assert_eq!(reason(&result), "rate_limited");
     assert_eq!(server.requests().len(), 1, "no retry after a pause beyond the deadline");
 }
+
+#[tokio::test]
+async fn a_redirect_is_not_followed_so_the_key_and_prompt_stay_with_the_provider() {
+    let elsewhere = FakeServer::start(vec![Reply::json(200, gemini_image_answer(&base64(&png())))]).await;
+    let redirect = Reply::Raw(307, vec![("location", format!("{}/collect", elsewhere.url))], Vec::new());
+    let (result, server) = generate(vec![redirect], image_request(ModelLabel::Quality), DEADLINE).await;
+    assert_eq!(reason(&result), "provider_error");
+    assert_eq!(server.requests().len(), 1);
+    assert!(elsewhere.requests().is_empty(), "nothing reaches the host a redirect names");
+}
