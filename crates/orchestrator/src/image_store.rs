@@ -4,7 +4,6 @@
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use image::{DynamicImage, ImageFormat};
 use models::{ImageId, ImageUrl};
@@ -71,26 +70,44 @@ fn store(bytes: &[u8], extension: &str, background_removed: bool, data_dir: &Pat
     let dir = generated_dir(data_dir);
     fs::create_dir_all(&dir)?;
     let target = dir.join(image_url.file_name());
-    // Equal bytes have equal names, so an existing file already holds exactly these bytes.
-    if !target.exists() {
+    // Equal bytes have equal names, so an existing file already holds exactly these bytes. Only
+    // a regular file counts: a symlink planted under the name is replaced, never followed.
+    if !fs::symlink_metadata(&target).is_ok_and(|metadata| metadata.is_file()) {
         write_atomically(&dir, &target, bytes)?;
     }
     Ok(StoredImage { image_id, image_url, background_removed })
 }
 
+/// The prefix of every temporary file in the images folder.
+const TEMP_PREFIX: &str = ".tmp-";
+
 /// Writes into a temporary file of the same folder, then renames it over the target, so a
-/// reader sees either no file or the whole file. The temporary file never outlives a failure.
+/// reader sees either no file or the whole file. The temporary file has an unpredictable name and
+/// is created exclusively (`O_EXCL`), so a file or symlink planted in the folder is never
+/// written through; it never outlives a failure.
 fn write_atomically(dir: &Path, target: &Path, bytes: &[u8]) -> io::Result<()> {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let temp = dir.join(format!(".tmp-{}-{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed)));
-    let result = (|| {
-        let mut file = fs::File::create(&temp)?;
-        file.write_all(bytes)?;
-        file.sync_data()?;
-        fs::rename(&temp, target)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&temp);
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(TEMP_PREFIX);
+    // Served images are readable by all, as files created the ordinary way would be.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+    let mut temp = builder.tempfile_in(dir)?;
+    temp.write_all(bytes)?;
+    temp.as_file().sync_data()?;
+    temp.persist(target).map(drop).map_err(|error| error.error)
+}
+
+/// Removes the temporary files a killed process left in the images folder; run at startup,
+/// when no write of this process can be under way. Returns how many were removed.
+pub fn remove_stale_temp_files(data_dir: &Path) -> io::Result<usize> {
+    let mut removed = 0;
+    for entry in fs::read_dir(generated_dir(data_dir))? {
+        let entry = entry?;
+        let is_temp = entry.file_name().to_str().is_some_and(|name| name.starts_with(TEMP_PREFIX));
+        if is_temp && !entry.file_type()?.is_dir() {
+            fs::remove_file(entry.path())?;
+            removed += 1;
+        }
     }
-    result
+    Ok(removed)
 }

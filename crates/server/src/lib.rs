@@ -17,7 +17,7 @@ use std::sync::Arc;
 use actix_web::dev::Server;
 use actix_web::middleware::ErrorHandlers;
 use actix_web::{App, HttpServer, web};
-use orchestrator::image_store::generated_dir;
+use orchestrator::image_store::{generated_dir, remove_stale_temp_files};
 use orchestrator::mock::{MockGameMaster, MockImageGenerator};
 use orchestrator::{Engine, GameMaster, ImageGenerator};
 
@@ -95,6 +95,11 @@ impl Application {
         let images_dir = generated_dir(settings.data_dir());
         std::fs::create_dir_all(&images_dir)
             .map_err(|source| StartupError::DataDir { path: images_dir.clone(), source })?;
+        let stale = remove_stale_temp_files(settings.data_dir())
+            .map_err(|source| StartupError::DataDir { path: images_dir.clone(), source })?;
+        if stale > 0 {
+            tracing::info!(removed = stale, "removed temporary image files a previous run left");
+        }
         let describe_images = providers.images.as_ref().map_or_else(|| "none".to_owned(), |images| images.describe());
         let describe_text = providers.game_master.describe();
         let engine = Engine::new(settings.engine_config(), providers.game_master, providers.images);

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use models::{AspectRatio, CurrencyAmount, EconomyOutput, ImageJob, ImageSize, ModelLabel, RenderReason};
-use orchestrator::image_store::{check_and_store, image_id_for};
+use orchestrator::image_store::{check_and_store, generated_dir, image_id_for};
 use orchestrator::mock::{MockGameMaster, MockImageGenerator, paint_item, paint_scene};
 use orchestrator::{Engine, ImageDecision, LowBalancePolicy, MockImage, TurnOptions, TurnStatus, decide_image};
 
@@ -147,4 +147,29 @@ async fn narrative_keeps_flowing_while_many_images_are_painted() {
             record.wait_for_more_than(record.event_count()).await;
         }
     }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_planted_in_the_images_folder_is_never_written_through() {
+    let temp = tempfile::tempdir().unwrap();
+    let data_dir = temp.path().join("data");
+    let dir = generated_dir(&data_dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let victim = temp.path().join("victim.txt");
+    std::fs::write(&victim, "precious").unwrap();
+    let picture = paint_scene("a hall", 5, AspectRatio::Square, ImageSize::OneK);
+    let bytes = orchestrator::image_store::encode_png(&image::DynamicImage::ImageRgb8(picture)).unwrap();
+    // Links under every name a pid-and-counter scheme would pick, and under the target's name.
+    for counter in 0..5000 {
+        std::os::unix::fs::symlink(&victim, dir.join(format!(".tmp-{}-{counter}", std::process::id()))).unwrap();
+    }
+    let target = dir.join(format!("{}.png", image_id_for(&bytes).as_str()));
+    std::os::unix::fs::symlink(&victim, &target).unwrap();
+
+    let stored = check_and_store(&bytes, false, &data_dir).unwrap();
+    assert_eq!(dir.join(stored.image_url.file_name()), target);
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious", "the linked file is untouched");
+    assert!(std::fs::symlink_metadata(&target).unwrap().is_file(), "the planted link is replaced by the image");
+    assert_eq!(std::fs::read(&target).unwrap(), bytes);
 }

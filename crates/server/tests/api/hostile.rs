@@ -97,3 +97,21 @@ async fn past_the_connection_cap_only_the_health_check_is_served_until_connectio
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
+
+#[tokio::test]
+async fn temporary_files_a_killed_run_left_are_removed_at_startup() {
+    let temp = tempfile::tempdir().unwrap();
+    let data_dir = temp.path().join("data");
+    let images = data_dir.join("images").join("generated");
+    std::fs::create_dir_all(&images).unwrap();
+    std::fs::write(images.join(".tmp-4242-0"), vec![7u8; 10_000]).unwrap();
+    std::fs::write(images.join(".tmp-Xy7Qa1"), b"half an image").unwrap();
+    std::fs::write(images.join("notes.txt"), b"not ours to remove").unwrap();
+
+    let app = spawn_app_with(&[("UW_DATA_DIR", data_dir.to_str().unwrap())]).await;
+    app.assert_healthy().await;
+    let mut left: Vec<String> =
+        std::fs::read_dir(&images).unwrap().map(|entry| entry.unwrap().file_name().into_string().unwrap()).collect();
+    left.sort();
+    assert_eq!(left, ["notes.txt"]);
+}
