@@ -28,11 +28,12 @@ pub fn client() -> Result<reqwest::Client, ProviderError> {
 }
 
 /// Sends a request made by `send`, retrying once a 429 or a 5xx when the pause still leaves time
-/// before `deadline` (measured from the first send). Returns the body of a success; any other
-/// answer becomes the error `classify` gives it. Network failures are not retried: the
+/// before `deadline` (measured from the first send). Returns the body of a success, refused as a
+/// provider error past `max_body` bytes; any other answer becomes the error `classify` gives it. Network failures are not retried: the
 /// connection or the provider is down, and a second try would only eat the deadline.
 pub async fn send_with_one_retry<Send, Sent>(
     deadline: Duration,
+    max_body: usize,
     send: Send,
     classify: impl Fn(StatusCode, &[u8]) -> ImageError,
 ) -> Result<Bytes, ImageError>
@@ -51,10 +52,7 @@ where
             .and_then(|value| value.to_str().ok())
             .and_then(|value| value.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
-        let body = response
-            .bytes()
-            .await
-            .map_err(|error| ImageError::Provider(format!("the answer broke off: {}", without_url(&error))))?;
+        let body = read_capped(response, max_body).await.map_err(|error| ImageError::Provider(error.to_string()))?;
         if status.is_success() {
             return Ok(body);
         }
@@ -70,6 +68,31 @@ where
         }
         return Err(classify(status, &body));
     }
+}
+
+/// Why a body could not be read whole.
+#[derive(Debug, thiserror::Error)]
+pub enum BodyError {
+    #[error("the answer is larger than {0} bytes")]
+    TooLarge(usize),
+    #[error("the answer broke off: {0}")]
+    BrokeOff(String),
+}
+
+/// Reads a body chunk by chunk and stops as soon as it passes `limit`, so an endless or huge
+/// answer costs at most `limit` bytes of memory (a declared length over it is refused unread).
+pub async fn read_capped(mut response: reqwest::Response, limit: usize) -> Result<Bytes, BodyError> {
+    if response.content_length().is_some_and(|length| length > limit as u64) {
+        return Err(BodyError::TooLarge(limit));
+    }
+    let mut body = bytes::BytesMut::new();
+    while let Some(chunk) = response.chunk().await.map_err(|error| BodyError::BrokeOff(without_url(&error)))? {
+        if body.len() + chunk.len() > limit {
+            return Err(BodyError::TooLarge(limit));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
 }
 
 /// A reqwest error as text without the URL, which for some servers carries a path worth keeping

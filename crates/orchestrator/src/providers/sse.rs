@@ -1,6 +1,15 @@
 //! An incremental reader of server-sent events: bytes arrive in arbitrary chunks (a line, or a
 //! UTF-8 character, may be split between two) and complete `data:` payloads come out.
 
+/// The longest line, and the largest event, a provider may send: far above any real event, and
+/// the bound on what a line without a newline can hold in memory.
+pub const MAX_EVENT_BYTES: usize = 1024 * 1024;
+
+/// A line or an event longer than `MAX_EVENT_BYTES`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("an event of the stream is longer than {MAX_EVENT_BYTES} bytes")]
+pub struct EventTooLong;
+
 /// Collects bytes until whole lines exist, and lines until an event is complete.
 #[derive(Debug, Default)]
 pub struct SseDecoder {
@@ -8,6 +17,8 @@ pub struct SseDecoder {
     partial_line: Vec<u8>,
     /// The `data:` lines of the event being read.
     data: Vec<String>,
+    /// Their bytes, counted against `MAX_EVENT_BYTES`.
+    data_bytes: usize,
 }
 
 impl SseDecoder {
@@ -15,36 +26,46 @@ impl SseDecoder {
         SseDecoder::default()
     }
 
-    /// Feeds a chunk and returns the data of every event it completed, in order.
-    pub fn push(&mut self, chunk: &[u8]) -> Vec<String> {
+    /// Feeds a chunk and returns the data of every event it completed, in order; refuses a line
+    /// or an event that grows past `MAX_EVENT_BYTES`.
+    pub fn push(&mut self, chunk: &[u8]) -> Result<Vec<String>, EventTooLong> {
         let mut events = Vec::new();
         let mut rest = chunk;
         while let Some(newline) = rest.iter().position(|&byte| byte == b'\n') {
-            self.partial_line.extend_from_slice(&rest[..newline]);
+            self.extend_line(&rest[..newline])?;
             rest = &rest[newline + 1..];
             let line = std::mem::take(&mut self.partial_line);
-            self.line(&line, &mut events);
+            self.line(&line, &mut events)?;
         }
-        self.partial_line.extend_from_slice(rest);
-        events
+        self.extend_line(rest)?;
+        Ok(events)
+    }
+
+    fn extend_line(&mut self, bytes: &[u8]) -> Result<(), EventTooLong> {
+        if self.partial_line.len() + bytes.len() > MAX_EVENT_BYTES {
+            self.partial_line = Vec::new();
+            return Err(EventTooLong);
+        }
+        self.partial_line.extend_from_slice(bytes);
+        Ok(())
     }
 
     /// Ends the stream: a last event without its blank line still counts.
-    pub fn finish(&mut self) -> Vec<String> {
+    pub fn finish(&mut self) -> Result<Vec<String>, EventTooLong> {
         let mut events = Vec::new();
         if !self.partial_line.is_empty() {
             let line = std::mem::take(&mut self.partial_line);
-            self.line(&line, &mut events);
+            self.line(&line, &mut events)?;
         }
         self.dispatch(&mut events);
-        events
+        Ok(events)
     }
 
-    fn line(&mut self, line: &[u8], events: &mut Vec<String>) {
+    fn line(&mut self, line: &[u8], events: &mut Vec<String>) -> Result<(), EventTooLong> {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         if line.is_empty() {
             self.dispatch(events);
-            return;
+            return Ok(());
         }
         // Lines are whole here, so a character cut between chunks has been joined again; bytes
         // that still are not UTF-8 are the server's fault and are replaced, not fatal.
@@ -55,11 +76,18 @@ impl SseDecoder {
         };
         // `event:`, `id:`, `retry:` and `:` comments carry nothing these providers use.
         if field == "data" {
+            self.data_bytes += value.len() + 1;
+            if self.data_bytes > MAX_EVENT_BYTES {
+                self.data = Vec::new();
+                return Err(EventTooLong);
+            }
             self.data.push(value.to_owned());
         }
+        Ok(())
     }
 
     fn dispatch(&mut self, events: &mut Vec<String>) {
+        self.data_bytes = 0;
         if !self.data.is_empty() {
             events.push(std::mem::take(&mut self.data).join("\n"));
         }
@@ -72,8 +100,8 @@ mod tests {
 
     fn decode_in_pieces(stream: &[u8], piece: usize) -> Vec<String> {
         let mut decoder = SseDecoder::new();
-        let mut events: Vec<String> = stream.chunks(piece).flat_map(|chunk| decoder.push(chunk)).collect();
-        events.extend(decoder.finish());
+        let mut events: Vec<String> = stream.chunks(piece).flat_map(|chunk| decoder.push(chunk).unwrap()).collect();
+        events.extend(decoder.finish().unwrap());
         events
     }
 
@@ -100,7 +128,33 @@ mod tests {
         let mut decoder = SseDecoder::new();
         let bytes = "data: é\n\n".as_bytes();
         let split = bytes.iter().position(|&b| b == 0xC3).unwrap() + 1;
-        assert!(decoder.push(&bytes[..split]).is_empty());
-        assert_eq!(decoder.push(&bytes[split..]), ["é"]);
+        assert!(decoder.push(&bytes[..split]).unwrap().is_empty());
+        assert_eq!(decoder.push(&bytes[split..]).unwrap(), ["é"]);
+    }
+
+    #[test]
+    fn a_line_without_end_is_refused_at_the_cap_and_its_bytes_let_go() {
+        let mut decoder = SseDecoder::new();
+        let piece = vec![b'x'; 64 * 1024];
+        decoder.push(b"data: ").unwrap();
+        let mut fed = 6;
+        let refused = loop {
+            match decoder.push(&piece) {
+                Ok(events) => assert!(events.is_empty()),
+                Err(error) => break error,
+            }
+            fed += piece.len();
+            assert!(fed <= super::MAX_EVENT_BYTES, "refused once past the cap");
+        };
+        assert_eq!(refused, super::EventTooLong);
+        assert_eq!(decoder.partial_line.capacity(), 0, "the buffered line is released");
+    }
+
+    #[test]
+    fn an_event_of_many_short_data_lines_is_refused_at_the_cap() {
+        let mut decoder = SseDecoder::new();
+        let line = format!("data: {}\n", "y".repeat(1000));
+        let refused = (0..2000).find_map(|_| decoder.push(line.as_bytes()).err());
+        assert_eq!(refused, Some(super::EventTooLong));
     }
 }

@@ -265,3 +265,19 @@ async fn a_redirect_is_not_followed_so_the_key_and_prompt_stay_with_the_provider
     assert_eq!(server.requests().len(), 1);
     assert!(elsewhere.requests().is_empty(), "nothing reaches the host a redirect names");
 }
+
+#[tokio::test]
+async fn an_image_answer_over_the_size_cap_is_refused_as_a_provider_error() {
+    let server = FakeServer::start(vec![Reply::json(200, gemini_image_answer(&base64(&png())))]).await;
+    let settings = settings(&[
+        ("UW_IMAGE_PROVIDER", "gemini"),
+        ("GEMINI_API_KEY", KEY),
+        ("UW_GEMINI_BASE_URL", &server.url),
+        ("UW_MAX_IMAGE_BYTES", "200"),
+    ]);
+    let generator = build_image_generator(&settings, DEADLINE).await.unwrap().unwrap();
+    let result = generator.generate(image_request(ModelLabel::Quality)).await;
+    assert_eq!(reason(&result), "provider_error");
+    assert!(result.unwrap_err().to_string().contains("larger than 200 bytes"));
+    assert!(try_settings(&[("UW_MAX_IMAGE_BYTES", "lots")]).unwrap_err().to_string().contains("UW_MAX_IMAGE_BYTES"));
+}
