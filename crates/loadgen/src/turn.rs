@@ -111,9 +111,15 @@ pub async fn run_turn(
     }
     let mut decoder = SseDecoder::new();
     let mut last_narrative: Option<Instant> = None;
+    // An event past the decoder's cap is a broken stream, counted like a cut connection.
+    let mut too_long = false;
     connection
         .read_body(&head, |bytes| {
-            for event in decoder.push(bytes) {
+            let events = decoder.push(bytes).unwrap_or_else(|_| {
+                too_long = true;
+                Vec::new()
+            });
+            for event in events {
                 let now = Instant::now();
                 order.observe(&event);
                 match event.name.as_str() {
@@ -138,6 +144,9 @@ pub async fn run_turn(
         })
         .await
         .map_err(|_| TurnError::Io)?;
+    if too_long {
+        return Err(TurnError::Io);
+    }
     order.finish();
     Ok(timing)
 }

@@ -19,8 +19,8 @@ pub use enums::{AgentPhase, AspectRatio, ImageSize, Language, ModelLabel, RiskLe
 pub use events::{StageStatus, TurnEvent, TurnId};
 pub use input::{Click, ClientInfo, Drop, TurnInput};
 pub use output::{
-    ActionCard, ActionDeck, AgentConsole, EconomyOutput, InventoryItemData, MemoryPin, Quest, SafetyOutput,
-    SceneObject, TurnOutput, UiOutput, WorldDelta, WorldRule,
+    ActionCard, ActionDeck, AgentConsole, EconomyOutput, InventoryItemData, MAX_NARRATIVE_CHARS, MemoryPin, Quest,
+    SafetyOutput, SceneObject, TurnOutput, UiOutput, WorldDelta, WorldRule,
 };
 pub use parse::{ContractError, parse_game_master_output, parse_turn_input, parse_turn_output};
 pub use render::{ImageJob, RenderOutput};

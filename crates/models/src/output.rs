@@ -7,12 +7,17 @@ use crate::enums::{AgentPhase, Language, ModelLabel, RiskLevel, ValidationBadge}
 use crate::render::RenderOutput;
 use crate::values::{BoundedVec, Box2D, CurrencyAmount, Id, ranged};
 
+/// The longest narrative of a turn, in characters.
+pub const MAX_NARRATIVE_CHARS: usize = 8000;
+
 /// Everything a turn produced. Keys serialise in the contract's order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TurnOutput {
     pub language: Language,
     /// Exactly the concatenation of the narrative deltas after the last repair.
+    #[serde(deserialize_with = "narrative_within_limit")]
+    #[schemars(length(max = 8000))]
     pub narrative: String,
     pub economy: EconomyOutput,
     pub safety: SafetyOutput,
@@ -171,4 +176,13 @@ pub struct AgentConsole {
     #[serde(default)]
     pub repair_count: u32,
     pub model_label: ModelLabel,
+}
+
+/// Refuses a narrative over `MAX_NARRATIVE_CHARS` characters, counted as characters, not bytes.
+fn narrative_within_limit<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    let narrative = String::deserialize(deserializer)?;
+    if narrative.len() > MAX_NARRATIVE_CHARS && narrative.chars().count() > MAX_NARRATIVE_CHARS {
+        return Err(serde::de::Error::custom(format!("the narrative is longer than {MAX_NARRATIVE_CHARS} characters")));
+    }
+    Ok(narrative)
 }

@@ -4,12 +4,51 @@
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use image::{DynamicImage, ImageFormat};
 use models::{ImageId, ImageUrl};
 
 use crate::background::remove_background;
+
+/// The widest or tallest image accepted, in pixels; 4K images of every aspect ratio fit.
+pub const MAX_IMAGE_SIDE: u32 = 8192;
+/// The most pixels an accepted image has (a 4K 16:9 image has about 17 million).
+pub const MAX_IMAGE_PIXELS: u64 = 25_000_000;
+/// The most memory one decode may allocate: an accepted image as RGBA, with room to spare.
+const MAX_DECODE_ALLOC: u64 = 256 * 1024 * 1024;
+
+/// Refuses dimensions over the maximum, with a reason a log reader understands. A small file
+/// can declare a huge picture, so this is asked before anything is decoded.
+pub fn check_dimensions(width: u32, height: u32) -> Result<(), String> {
+    let pixels = u64::from(width) * u64::from(height);
+    if width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE || pixels > MAX_IMAGE_PIXELS {
+        return Err(format!(
+            "the image is {width}x{height}, larger than the maximum of {MAX_IMAGE_SIDE} pixels a side \
+             and {MAX_IMAGE_PIXELS} pixels"
+        ));
+    }
+    Ok(())
+}
+
+/// Decodes with the dimension check first and an allocation limit, so a decompression bomb
+/// costs a header read, not gigabytes.
+fn decode_limited(bytes: &[u8], format: ImageFormat) -> Result<DynamicImage, StoreError> {
+    let (width, height) = image::ImageReader::with_format(io::Cursor::new(bytes), format)
+        .into_dimensions()
+        .map_err(|error| StoreError::InvalidImage(error.to_string()))?;
+    check_dimensions(width, height).map_err(StoreError::InvalidImage)?;
+    let mut reader = image::ImageReader::with_format(io::Cursor::new(bytes), format);
+    reader.limits(limits_for_decode());
+    reader.decode().map_err(|error| StoreError::InvalidImage(error.to_string()))
+}
+
+fn limits_for_decode() -> image::Limits {
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(MAX_IMAGE_SIDE);
+    limits.max_image_height = Some(MAX_IMAGE_SIDE);
+    limits.max_alloc = Some(MAX_DECODE_ALLOC);
+    limits
+}
 
 /// The folder, under the data dir, that holds generated images.
 pub fn generated_dir(data_dir: &Path) -> PathBuf {
@@ -42,8 +81,7 @@ pub fn check_and_store(bytes: &[u8], remove_bg: bool, data_dir: &Path) -> Result
         ImageFormat::WebP => "webp",
         other => return Err(StoreError::InvalidImage(format!("{other:?} is not served"))),
     };
-    let decoded = image::load_from_memory_with_format(bytes, format)
-        .map_err(|error| StoreError::InvalidImage(error.to_string()))?;
+    let decoded = decode_limited(bytes, format)?;
     if remove_bg && let Some(cut_out) = remove_background(&decoded) {
         let png = encode_png(&DynamicImage::ImageRgba8(cut_out))?;
         return store(&png, "png", true, data_dir);
@@ -71,26 +109,44 @@ fn store(bytes: &[u8], extension: &str, background_removed: bool, data_dir: &Pat
     let dir = generated_dir(data_dir);
     fs::create_dir_all(&dir)?;
     let target = dir.join(image_url.file_name());
-    // Equal bytes have equal names, so an existing file already holds exactly these bytes.
-    if !target.exists() {
+    // Equal bytes have equal names, so an existing file already holds exactly these bytes. Only
+    // a regular file counts: a symlink planted under the name is replaced, never followed.
+    if !fs::symlink_metadata(&target).is_ok_and(|metadata| metadata.is_file()) {
         write_atomically(&dir, &target, bytes)?;
     }
     Ok(StoredImage { image_id, image_url, background_removed })
 }
 
+/// The prefix of every temporary file in the images folder.
+const TEMP_PREFIX: &str = ".tmp-";
+
 /// Writes into a temporary file of the same folder, then renames it over the target, so a
-/// reader sees either no file or the whole file. The temporary file never outlives a failure.
+/// reader sees either no file or the whole file. The temporary file has an unpredictable name and
+/// is created exclusively (`O_EXCL`), so a file or symlink planted in the folder is never
+/// written through; it never outlives a failure.
 fn write_atomically(dir: &Path, target: &Path, bytes: &[u8]) -> io::Result<()> {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let temp = dir.join(format!(".tmp-{}-{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed)));
-    let result = (|| {
-        let mut file = fs::File::create(&temp)?;
-        file.write_all(bytes)?;
-        file.sync_data()?;
-        fs::rename(&temp, target)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&temp);
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(TEMP_PREFIX);
+    // Served images are readable by all, as files created the ordinary way would be.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+    let mut temp = builder.tempfile_in(dir)?;
+    temp.write_all(bytes)?;
+    temp.as_file().sync_data()?;
+    temp.persist(target).map(drop).map_err(|error| error.error)
+}
+
+/// Removes the temporary files a killed process left in the images folder; run at startup,
+/// when no write of this process can be under way. Returns how many were removed.
+pub fn remove_stale_temp_files(data_dir: &Path) -> io::Result<usize> {
+    let mut removed = 0;
+    for entry in fs::read_dir(generated_dir(data_dir))? {
+        let entry = entry?;
+        let is_temp = entry.file_name().to_str().is_some_and(|name| name.starts_with(TEMP_PREFIX));
+        if is_temp && !entry.file_type()?.is_dir() {
+            fs::remove_file(entry.path())?;
+            removed += 1;
+        }
     }
-    result
+    Ok(removed)
 }

@@ -33,7 +33,7 @@ mod turn_ids;
 pub use engine::{Engine, StartError};
 pub use game_master::{GameMaster, GameMasterError, GameMasterEvent, GameMasterRequest, RepairFeedback};
 pub use image_generator::{GeneratedImage, ImageError, ImageGenerator, ImageRequest, ReferenceImage};
-pub use image_store::generated_dir;
+pub use image_store::{generated_dir, remove_stale_temp_files};
 pub use metrics::MetricsSnapshot;
 pub use mock::{MockGameMaster, MockImageGenerator};
 pub use options::{EngineConfig, LowBalancePolicy, MockImage, TurnOptions};
@@ -44,8 +44,9 @@ pub use store::{TurnRecord, TurnStatus};
 /// Entry points for tests, examples and benchmarks: the pieces a turn is made of, reachable
 /// one by one. Nothing in the server uses them.
 pub mod testing {
+    pub use crate::cpu_pool::run_image_work;
     pub use crate::decision::{ImageDecision, decide_image};
-    pub use crate::image_store::{check_and_store, encode_png, image_id_for};
+    pub use crate::image_store::{StoreError, check_and_store, encode_png, image_id_for};
     pub use crate::mock::{paint_item, paint_scene};
     pub use crate::providers::{
         Secret, StaticToken, TokenSource, build_game_master, build_game_master_with, build_image_generator,

@@ -2,10 +2,12 @@
 //! bytes off the async workers, sync the result, and send the one `render` event — after `final`,
 //! with a refund and a localized message when anything fails.
 
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
+use futures::FutureExt;
 use models::{
     EconomyOutput, ImageJob, ImageUrl, Language, ModelLabel, RenderOutcome, RenderOutput, RenderReason, RenderStatus,
     SafetyOutput, TurnEvent, TurnId, TurnOutput,
@@ -68,8 +70,14 @@ pub(crate) fn spawn(turn: &TurnContext, job: RenderJob, handoff: &mut RenderHand
     turn.hand_render_to_task();
     let span = tracing::Span::current();
     engine.tracker.clone().spawn(async move {
+        // A panic anywhere in the image work still ends the turn with one failed, refunded
+        // `render`, so the stream, the record and the metrics never wait for an image that died.
+        let made = AssertUnwindSafe(make_image(&engine, &job)).catch_unwind();
         let outcome = tokio::select! {
-            outcome = make_image(&engine, &job) => outcome,
+            made = made => made.unwrap_or_else(|_| {
+                tracing::error!(turn_id = %job.turn_id, "the image work panicked; the image fails");
+                failure(&job, RenderReason::ProviderError, None)
+            }),
             () = engine.cancel.cancelled() => failure(&job, RenderReason::Unavailable, None),
         };
         if let Some(gate) = final_gate {
@@ -97,16 +105,19 @@ async fn make_image(engine: &EngineInner, job: &RenderJob) -> RenderOutcome {
 
     let started = Instant::now();
     let elapsed_ms = |started: Instant| Some(started.elapsed().as_millis() as u64);
-    let generated = match tokio::time::timeout(engine.config.image_timeout, generator.generate(request)).await {
+    // One deadline covers the provider and the CPU work after it (decode, cut-out, store).
+    let deadline = tokio::time::Instant::now() + engine.config.image_timeout;
+    let generated = match tokio::time::timeout_at(deadline, generator.generate(request)).await {
         Err(_) => return failure(job, RenderReason::Timeout, elapsed_ms(started)),
         Ok(Err(error)) => return failure(job, reason_for(&error), elapsed_ms(started)),
         Ok(Ok(generated)) => generated,
     };
     let remove_background = job.job.remove_background;
-    let stored =
-        crate::cpu_pool::run_image_work(move || check_and_store(&generated.bytes, remove_background, &data_dir))
-            .await
-            .unwrap_or_else(|error| Err(StoreError::Storage(std::io::Error::other(error))));
+    let work = crate::cpu_pool::run_image_work(move || check_and_store(&generated.bytes, remove_background, &data_dir));
+    let stored = match tokio::time::timeout_at(deadline, work).await {
+        Err(_) => return failure(job, RenderReason::Timeout, elapsed_ms(started)),
+        Ok(stored) => stored.unwrap_or_else(|error| Err(StoreError::Storage(std::io::Error::other(error)))),
+    };
     match stored {
         Ok(stored) => success(job, stored, started.elapsed()),
         Err(StoreError::InvalidImage(_)) => failure(job, RenderReason::InvalidImage, elapsed_ms(started)),

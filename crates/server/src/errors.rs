@@ -28,6 +28,10 @@ pub enum ApiError {
     Overloaded,
     #[error("the server is shutting down")]
     ShuttingDown,
+    #[error("the server is at its connection limit; try again shortly")]
+    TooManyConnections,
+    #[error("the body did not arrive in time")]
+    BodyTimeout,
     #[error("{0}")]
     MethodNotAllowed(String),
     #[error("the request could not be read")]
@@ -50,7 +54,10 @@ impl ApiError {
             ApiError::UnsupportedMediaType => ("unsupported_media_type", StatusCode::UNSUPPORTED_MEDIA_TYPE),
             ApiError::InvalidInput { .. } => ("invalid_input", StatusCode::UNPROCESSABLE_ENTITY),
             ApiError::RateLimited { .. } => ("rate_limited", StatusCode::TOO_MANY_REQUESTS),
-            ApiError::Overloaded | ApiError::ShuttingDown => ("overloaded", StatusCode::SERVICE_UNAVAILABLE),
+            ApiError::Overloaded | ApiError::ShuttingDown | ApiError::TooManyConnections => {
+                ("overloaded", StatusCode::SERVICE_UNAVAILABLE)
+            }
+            ApiError::BodyTimeout => ("request_timeout", StatusCode::REQUEST_TIMEOUT),
             ApiError::Internal => ("internal", StatusCode::INTERNAL_SERVER_ERROR),
         }
     }
@@ -75,6 +82,8 @@ impl ApiError {
             | ApiError::RateLimited { .. }
             | ApiError::Overloaded
             | ApiError::ShuttingDown
+            | ApiError::TooManyConnections
+            | ApiError::BodyTimeout
             | ApiError::Internal => (),
         };
         vec![
@@ -89,6 +98,8 @@ impl ApiError {
             ApiError::RateLimited { retry_after_s: 0 },
             ApiError::Overloaded,
             ApiError::ShuttingDown,
+            ApiError::TooManyConnections,
+            ApiError::BodyTimeout,
             ApiError::Internal,
         ]
     }
@@ -126,7 +137,7 @@ impl ResponseError for ApiError {
             ApiError::RateLimited { retry_after_s } => {
                 response.insert_header((header::RETRY_AFTER, retry_after_s.to_string()));
             }
-            ApiError::Overloaded | ApiError::ShuttingDown => {
+            ApiError::Overloaded | ApiError::ShuttingDown | ApiError::TooManyConnections => {
                 response.insert_header((header::RETRY_AFTER, "1"));
             }
             _ => {}

@@ -18,12 +18,12 @@ use std::sync::Arc;
 use actix_web::dev::Server;
 use actix_web::middleware::ErrorHandlers;
 use actix_web::{App, HttpServer, web};
-use orchestrator::generated_dir;
 use orchestrator::{Engine, GameMaster, ImageGenerator};
 use orchestrator::{MockGameMaster, MockImageGenerator};
+use orchestrator::{generated_dir, remove_stale_temp_files};
 
 pub use crate::errors::ApiError;
-use crate::limits::RateLimiter;
+use crate::limits::{ConnectionCount, ConnectionSlot, RateLimiter};
 use crate::routes::AppState;
 pub use crate::settings::{LogFormat, Mode, Settings, SettingsError};
 use crate::sse::OpenStreams;
@@ -33,6 +33,10 @@ pub use crate::telemetry::init as init_logging;
 const WORKER_SHUTDOWN_TIMEOUT_S: u64 = 3;
 /// Pending connections the kernel holds while workers catch up (bursts of held-open streams).
 const LISTEN_BACKLOG: u32 = 4096;
+/// Connections each worker accepts past `UW_MAX_CONNECTIONS`, so the health check still gets in
+/// (and everything else a quick `503`) while the cap is reached; beyond them workers stop
+/// accepting, which bounds the file descriptors held.
+const CONNECTIONS_PAST_THE_CAP: usize = 256;
 
 /// The providers that serve turns.
 pub struct Providers {
@@ -94,6 +98,11 @@ impl Application {
         let images_dir = generated_dir(settings.data_dir());
         std::fs::create_dir_all(&images_dir)
             .map_err(|source| StartupError::DataDir { path: images_dir.clone(), source })?;
+        let stale = remove_stale_temp_files(settings.data_dir())
+            .map_err(|source| StartupError::DataDir { path: images_dir.clone(), source })?;
+        if stale > 0 {
+            tracing::info!(removed = stale, "removed temporary image files a previous run left");
+        }
         let describe_images = providers.images.as_ref().map_or_else(|| "none".to_owned(), |images| images.describe());
         let describe_text = providers.game_master.describe();
         let engine = Engine::new(settings.engine_config(), providers.game_master, providers.images);
@@ -102,23 +111,29 @@ impl Application {
             mode: settings.mode(),
             mock_providers: settings.mode() == Mode::Mock,
             sse_keep_alive: settings.sse_keepalive,
+            body_timeout: settings.body_timeout,
             rate_limiter: RateLimiter::new(settings.rate_limit_per_min),
             open_streams: Arc::new(OpenStreams::default()),
             generated_dir: images_dir,
             static_dir: settings.static_dir().to_path_buf(),
         });
 
+        let connections = Arc::new(ConnectionCount::default());
+        let max_connections = settings.max_connections;
         let mut http = HttpServer::new(move || {
             App::new()
                 .wrap(ErrorHandlers::new().default_handler(error_bodies::json_error_bodies))
+                .wrap(actix_web::middleware::from_fn(limits::refuse_over_connection_limit))
                 .configure(routes::configure(state.clone()))
         })
-        .on_connect(|connection, _| {
+        .on_connect(move |connection, data| {
             // Without this, Nagle's algorithm holds back small SSE writes (~40 ms a turn).
             if let Some(stream) = connection.downcast_ref::<actix_web::rt::net::TcpStream>() {
                 let _ = stream.set_nodelay(true);
             }
+            data.insert(ConnectionSlot::take(&connections, max_connections));
         })
+        .max_connections(max_connections.saturating_add(CONNECTIONS_PAST_THE_CAP))
         .backlog(LISTEN_BACKLOG)
         .disable_signals()
         .shutdown_timeout(WORKER_SHUTDOWN_TIMEOUT_S);

@@ -1,13 +1,18 @@
 //! What a turn request must pass before a turn starts: its query parameters, its content type,
-//! its size, and the per-client rate limit.
+//! its size, the time its body may take, and the per-client rate limit; and the cap on open
+//! connections, which every request but the health check passes.
 
 use std::net::IpAddr;
 use std::num::NonZeroU32;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::time::Duration;
 
-use actix_web::HttpRequest;
-use actix_web::http::header;
-use actix_web::web;
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::{ConnectionType, header};
+use actix_web::middleware::Next;
+use actix_web::{HttpRequest, ResponseError, web};
 use futures::StreamExt;
 use governor::clock::Clock;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter as GovernorLimiter};
@@ -64,8 +69,18 @@ pub fn require_json(request: &HttpRequest) -> Result<(), ApiError> {
     }
 }
 
+/// Reads the whole body within `timeout`, so a body that never comes (or drips) cannot hold a
+/// connection for ever.
+pub async fn read_body(
+    request: &HttpRequest,
+    payload: web::Payload,
+    timeout: Duration,
+) -> Result<web::Bytes, ApiError> {
+    tokio::time::timeout(timeout, read_body_within_limit(request, payload)).await.map_err(|_| ApiError::BodyTimeout)?
+}
+
 /// Reads the whole body, stopping as soon as it passes the limit rather than buffering it all.
-pub async fn read_body(request: &HttpRequest, mut payload: web::Payload) -> Result<web::Bytes, ApiError> {
+async fn read_body_within_limit(request: &HttpRequest, mut payload: web::Payload) -> Result<web::Bytes, ApiError> {
     let declared = request
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -83,6 +98,46 @@ pub async fn read_body(request: &HttpRequest, mut payload: web::Payload) -> Resu
         body.extend_from_slice(&chunk);
     }
     Ok(body.freeze())
+}
+
+/// The open connections, counted as they open and close.
+#[derive(Debug, Default)]
+pub struct ConnectionCount(AtomicUsize);
+
+/// One connection's place in the count, kept in the connection's data so that it is given back
+/// when the connection closes.
+pub struct ConnectionSlot {
+    count: Arc<ConnectionCount>,
+    /// Whether the connection opened with the cap already reached.
+    over_limit: bool,
+}
+
+impl ConnectionSlot {
+    pub fn take(count: &Arc<ConnectionCount>, limit: usize) -> Self {
+        let position = count.0.fetch_add(1, Ordering::Relaxed) + 1;
+        ConnectionSlot { count: Arc::clone(count), over_limit: position > limit }
+    }
+}
+
+impl Drop for ConnectionSlot {
+    fn drop(&mut self) {
+        self.count.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// Answers every request of a connection opened past the cap with `503` and closes it, except
+/// the health check, which stays reachable so a balancer sees a busy server, not a dead one.
+pub async fn refuse_over_connection_limit(
+    request: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let over_limit = request.conn_data::<ConnectionSlot>().is_some_and(|slot| slot.over_limit);
+    if over_limit && request.path() != "/healthz" {
+        let mut response = ApiError::TooManyConnections.error_response();
+        response.head_mut().set_connection_type(ConnectionType::Close);
+        return Ok(request.into_response(response).map_into_right_body());
+    }
+    next.call(request).await.map(ServiceResponse::map_into_left_body)
 }
 
 /// Turn starts per client address: `governor`'s keyed GCRA limiter, which lets `per_minute`

@@ -7,6 +7,7 @@ mod api {
     mod errors;
     mod files;
     pub mod helpers;
+    mod hostile;
     mod lifecycle;
     mod real_mode;
     mod resume;

@@ -3,6 +3,22 @@
 //! every reader in the workspace: the providers' streamed answers, `uw-loadgen` and the server's
 //! tests. It only reads; writing events is the server's (`crates/server/src/sse.rs`).
 
+/// The longest line, and the largest event, a stream may send: far above any real event, and
+/// the bound on what a line without a newline can hold in memory.
+pub const MAX_EVENT_BYTES: usize = 1024 * 1024;
+
+/// A line or an event longer than `MAX_EVENT_BYTES`; the decoder has let its bytes go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EventTooLong;
+
+impl std::fmt::Display for EventTooLong {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "an event of the stream is longer than {MAX_EVENT_BYTES} bytes")
+    }
+}
+
+impl std::error::Error for EventTooLong {}
+
 /// One complete event.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SseEvent {
@@ -25,6 +41,8 @@ pub struct SseDecoder {
     name: Option<String>,
     /// The `data:` lines of the event being read.
     data: Vec<String>,
+    /// Their bytes, counted against `MAX_EVENT_BYTES`.
+    data_bytes: usize,
     /// The last `retry:` value seen, in ms.
     retry_ms: Option<u64>,
     /// Comment lines seen (keep-alives).
@@ -40,29 +58,39 @@ impl SseDecoder {
         SseDecoder::default()
     }
 
-    /// Feeds a chunk and returns every event it completed, in order.
-    pub fn push(&mut self, chunk: &[u8]) -> Vec<SseEvent> {
+    /// Feeds a chunk and returns every event it completed, in order; refuses a line or an event
+    /// that grows past `MAX_EVENT_BYTES`.
+    pub fn push(&mut self, chunk: &[u8]) -> Result<Vec<SseEvent>, EventTooLong> {
         let mut events = Vec::new();
         let mut rest = chunk;
         while let Some(newline) = rest.iter().position(|&byte| byte == b'\n') {
-            self.partial_line.extend_from_slice(&rest[..newline]);
+            self.extend_line(&rest[..newline])?;
             rest = &rest[newline + 1..];
             let line = std::mem::take(&mut self.partial_line);
-            self.line(&line, &mut events);
+            self.line(&line, &mut events)?;
         }
-        self.partial_line.extend_from_slice(rest);
-        events
+        self.extend_line(rest)?;
+        Ok(events)
     }
 
     /// Ends the stream: a last event without its blank line still counts.
-    pub fn finish(&mut self) -> Vec<SseEvent> {
+    pub fn finish(&mut self) -> Result<Vec<SseEvent>, EventTooLong> {
         let mut events = Vec::new();
         if !self.partial_line.is_empty() {
             let line = std::mem::take(&mut self.partial_line);
-            self.line(&line, &mut events);
+            self.line(&line, &mut events)?;
         }
         self.dispatch(&mut events);
-        events
+        Ok(events)
+    }
+
+    fn extend_line(&mut self, bytes: &[u8]) -> Result<(), EventTooLong> {
+        if self.partial_line.len() + bytes.len() > MAX_EVENT_BYTES {
+            self.partial_line = Vec::new();
+            return Err(EventTooLong);
+        }
+        self.partial_line.extend_from_slice(bytes);
+        Ok(())
     }
 
     /// The last `retry:` value seen, in ms.
@@ -85,11 +113,11 @@ impl SseDecoder {
         &self.unknown_fields
     }
 
-    fn line(&mut self, line: &[u8], events: &mut Vec<SseEvent>) {
+    fn line(&mut self, line: &[u8], events: &mut Vec<SseEvent>) -> Result<(), EventTooLong> {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         if line.is_empty() {
             self.dispatch(events);
-            return;
+            return Ok(());
         }
         // Lines are whole here, so a character cut between chunks has been joined again; bytes
         // that still are not UTF-8 are the sender's fault and are replaced, not fatal.
@@ -101,18 +129,28 @@ impl SseDecoder {
         self.first_field.get_or_insert_with(|| field.to_owned());
         match field {
             "" => self.comments += 1,
-            "data" => self.data.push(value.to_owned()),
+            "data" => {
+                self.data_bytes += value.len() + 1;
+                if self.data_bytes > MAX_EVENT_BYTES {
+                    self.data = Vec::new();
+                    self.data_bytes = 0;
+                    return Err(EventTooLong);
+                }
+                self.data.push(value.to_owned());
+            }
             "event" => self.name = Some(value.to_owned()),
             "id" => self.id = Some(value.to_owned()),
             "retry" => self.retry_ms = value.parse().ok(),
             other => self.unknown_fields.push(other.to_owned()),
         }
+        Ok(())
     }
 
     /// A blank line ends an event; one without data is no event, as in a browser.
     fn dispatch(&mut self, events: &mut Vec<SseEvent>) {
         let id = self.id.take();
         let name = self.name.take();
+        self.data_bytes = 0;
         if !self.data.is_empty() {
             let data_lines = self.data.len();
             events.push(SseEvent {
@@ -127,12 +165,12 @@ impl SseDecoder {
 
 #[cfg(test)]
 mod tests {
-    use super::{SseDecoder, SseEvent};
+    use super::{EventTooLong, MAX_EVENT_BYTES, SseDecoder, SseEvent};
 
     fn decode_in_pieces(stream: &[u8], piece: usize) -> Vec<String> {
         let mut decoder = SseDecoder::new();
-        let mut events: Vec<SseEvent> = stream.chunks(piece).flat_map(|chunk| decoder.push(chunk)).collect();
-        events.extend(decoder.finish());
+        let mut events: Vec<SseEvent> = stream.chunks(piece).flat_map(|chunk| decoder.push(chunk).unwrap()).collect();
+        events.extend(decoder.finish().unwrap());
         events.into_iter().map(|event| event.data).collect()
     }
 
@@ -159,14 +197,14 @@ mod tests {
         let mut decoder = SseDecoder::new();
         let bytes = "data: é\n\n".as_bytes();
         let split = bytes.iter().position(|&b| b == 0xC3).unwrap() + 1;
-        assert!(decoder.push(&bytes[..split]).is_empty());
-        let events = decoder.push(&bytes[split..]);
+        assert!(decoder.push(&bytes[..split]).unwrap().is_empty());
+        let events = decoder.push(&bytes[split..]).unwrap();
         assert_eq!(events.iter().map(|event| event.data.as_str()).collect::<Vec<_>>(), ["é"]);
     }
 
     fn parse_in_pieces(stream: &[u8], piece: usize) -> (Vec<SseEvent>, SseDecoder) {
         let mut decoder = SseDecoder::new();
-        let events = stream.chunks(piece).flat_map(|chunk| decoder.push(chunk)).collect();
+        let events = stream.chunks(piece).flat_map(|chunk| decoder.push(chunk).unwrap()).collect();
         (events, decoder)
     }
 
@@ -203,5 +241,32 @@ mod tests {
         let (events, decoder) = parse_in_pieces(b"colour: red\ndata: x\n\n", 5);
         assert_eq!(events.len(), 1);
         assert_eq!(decoder.unknown_fields(), ["colour"]);
+    }
+
+    #[test]
+    fn a_line_without_end_is_refused_at_the_cap_and_its_bytes_let_go() {
+        let mut decoder = SseDecoder::new();
+        let piece = vec![b'x'; 64 * 1024];
+        decoder.push(b"data: ").unwrap();
+        let mut fed = 6;
+        let refused = loop {
+            match decoder.push(&piece) {
+                Ok(events) => assert!(events.is_empty()),
+                Err(error) => break error,
+            }
+            fed += piece.len();
+            assert!(fed <= MAX_EVENT_BYTES, "refused once past the cap");
+        };
+        assert_eq!(refused, EventTooLong);
+        assert_eq!(decoder.partial_line.capacity(), 0, "the buffered line is released");
+    }
+
+    #[test]
+    fn an_event_of_many_short_data_lines_is_refused_at_the_cap() {
+        let mut decoder = SseDecoder::new();
+        let line = format!("data: {}\n", "y".repeat(1000));
+        let refused = (0..2000).find_map(|_| decoder.push(line.as_bytes()).err());
+        assert_eq!(refused, Some(EventTooLong));
+        assert_eq!(decoder.data.capacity(), 0, "the event's lines are released");
     }
 }

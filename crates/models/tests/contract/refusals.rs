@@ -105,6 +105,10 @@ fn the_third_quest_is_named_by_its_index() {
 
 #[test]
 fn text_limits_count_characters_not_bytes() {
+    check(Document::Output, set("/narrative", json!("룬".repeat(8001))), Some("narrative"));
+    let mut longest: Value = serde_json::from_str(&fixture("turn_output.en-US.json")).unwrap();
+    longest["narrative"] = json!("룬".repeat(8000));
+    parse_turn_output(longest.to_string().as_bytes()).expect("8000 characters are within the limit");
     check(Document::Input, set("/text", json!("룬".repeat(2001))), Some("text"));
     check(Document::Input, set("/scene_context", json!("a".repeat(2001))), Some("scene_context"));
     let mut value: Value = serde_json::from_str(&fixture("turn_input.ko-KR.json")).unwrap();

@@ -55,6 +55,9 @@ fn the_schemas_refuse_what_the_contract_refuses() {
     let card = six_cards["ui"]["action_deck"]["cards"][0].clone();
     six_cards["ui"]["action_deck"]["cards"] = Value::Array(vec![card; 6]);
     assert!(!output.is_valid(&six_cards), "six cards are refused");
+    let mut endless: Value = serde_json::from_str(&fixture("turn_output.en-US.json")).unwrap();
+    endless["narrative"] = json!("a".repeat(models::MAX_NARRATIVE_CHARS + 1));
+    assert!(!output.is_valid(&endless), "a narrative over the limit is refused");
 }
 
 #[test]

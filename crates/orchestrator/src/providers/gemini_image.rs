@@ -28,11 +28,19 @@ pub struct GeminiImageGenerator {
     client: reqwest::Client,
     /// The render task's deadline; a retry is only tried when it still fits.
     deadline: Duration,
+    /// The largest answer read (`UW_MAX_IMAGE_BYTES`).
+    max_body: usize,
 }
 
 impl GeminiImageGenerator {
-    pub fn new(endpoint: GoogleEndpoint, models: ModelPair, client: reqwest::Client, deadline: Duration) -> Self {
-        GeminiImageGenerator { endpoint, models, client, deadline }
+    pub fn new(
+        endpoint: GoogleEndpoint,
+        models: ModelPair,
+        client: reqwest::Client,
+        deadline: Duration,
+        max_body: usize,
+    ) -> Self {
+        GeminiImageGenerator { endpoint, models, client, deadline, max_body }
     }
 }
 
@@ -52,7 +60,7 @@ impl ImageGenerator for GeminiImageGenerator {
                     builder.send().await.map_err(|error| without_url(&error))
                 }
             };
-            let result = match send_with_one_retry(this.deadline, send, classify_status).await {
+            let result = match send_with_one_retry(this.deadline, this.max_body, send, classify_status).await {
                 Ok(body) => parse_answer(&body),
                 Err(error) => Err(error),
             };

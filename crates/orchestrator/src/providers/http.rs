@@ -16,20 +16,24 @@ use crate::image_generator::ImageError;
 const RETRY_PAUSE: Duration = Duration::from_millis(300);
 
 /// One HTTP client per provider: it pools connections, and has no overall timeout because the
-/// caller owns the deadline and streams may legitimately last long.
+/// caller owns the deadline and streams may legitimately last long. It follows no redirect: a
+/// redirect would carry the key headers (`x-goog-api-key` among them) and the prompt to whatever
+/// host the answer names, so a 3xx is a provider error like any other unexpected status.
 pub fn client() -> Result<reqwest::Client, ProviderError> {
     reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(10))
+        .redirect(reqwest::redirect::Policy::none())
         .build()
         .map_err(|error| ProviderError::Client(error.to_string()))
 }
 
 /// Sends a request made by `send`, retrying once a 429 or a 5xx when the pause still leaves time
-/// before `deadline` (measured from the first send). Returns the body of a success; any other
-/// answer becomes the error `classify` gives it. Network failures are not retried: the
+/// before `deadline` (measured from the first send). Returns the body of a success, refused as a
+/// provider error past `max_body` bytes; any other answer becomes the error `classify` gives it. Network failures are not retried: the
 /// connection or the provider is down, and a second try would only eat the deadline.
 pub async fn send_with_one_retry<Send, Sent>(
     deadline: Duration,
+    max_body: usize,
     send: Send,
     classify: impl Fn(StatusCode, &[u8]) -> ImageError,
 ) -> Result<Bytes, ImageError>
@@ -48,16 +52,15 @@ where
             .and_then(|value| value.to_str().ok())
             .and_then(|value| value.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
-        let body = response
-            .bytes()
-            .await
-            .map_err(|error| ImageError::Provider(format!("the answer broke off: {}", without_url(&error))))?;
+        let body = read_capped(response, max_body).await.map_err(|error| ImageError::Provider(error.to_string()))?;
         if status.is_success() {
             return Ok(body);
         }
         let retryable = status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error();
         let pause = retry_after.unwrap_or(RETRY_PAUSE);
-        if retryable && !retried && started.elapsed() + pause < deadline {
+        // Checked: a provider may ask for any pause, up to u64::MAX seconds.
+        let fits = started.elapsed().checked_add(pause).is_some_and(|resume| resume < deadline);
+        if retryable && !retried && fits {
             tracing::debug!(status = status.as_u16(), pause_ms = pause.as_millis() as u64, "retrying an image request");
             tokio::time::sleep(pause).await;
             retried = true;
@@ -65,6 +68,31 @@ where
         }
         return Err(classify(status, &body));
     }
+}
+
+/// Why a body could not be read whole.
+#[derive(Debug, thiserror::Error)]
+pub enum BodyError {
+    #[error("the answer is larger than {0} bytes")]
+    TooLarge(usize),
+    #[error("the answer broke off: {0}")]
+    BrokeOff(String),
+}
+
+/// Reads a body chunk by chunk and stops as soon as it passes `limit`, so an endless or huge
+/// answer costs at most `limit` bytes of memory (a declared length over it is refused unread).
+pub async fn read_capped(mut response: reqwest::Response, limit: usize) -> Result<Bytes, BodyError> {
+    if response.content_length().is_some_and(|length| length > limit as u64) {
+        return Err(BodyError::TooLarge(limit));
+    }
+    let mut body = bytes::BytesMut::new();
+    while let Some(chunk) = response.chunk().await.map_err(|error| BodyError::BrokeOff(without_url(&error)))? {
+        if body.len() + chunk.len() > limit {
+            return Err(BodyError::TooLarge(limit));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
 }
 
 /// A reqwest error as text without the URL, which for some servers carries a path worth keeping
@@ -98,14 +126,14 @@ pub fn decode_image(data: &str, mime_type: Option<String>) -> Result<crate::Gene
     Ok(crate::GeneratedImage { bytes: Bytes::from(bytes), mime_type })
 }
 
-/// Reads the image header: cheap, and enough to refuse text or a truncated file before the
-/// render task decodes it fully.
+/// Reads the image header: cheap, and enough to refuse text, a truncated file or a picture over
+/// the maximum size before the render task decodes it fully.
 pub fn check_image(bytes: &[u8]) -> Result<(), ImageError> {
     let format = image::guess_format(bytes).map_err(|_| ImageError::InvalidImage("not an image".to_owned()))?;
-    image::ImageReader::with_format(Cursor::new(bytes), format)
+    let (width, height) = image::ImageReader::with_format(Cursor::new(bytes), format)
         .into_dimensions()
         .map_err(|error| ImageError::InvalidImage(error.to_string()))?;
-    Ok(())
+    crate::image_store::check_dimensions(width, height).map_err(ImageError::InvalidImage)
 }
 
 /// One log line per answered image request: who answered, how fast, and the prompt's hash

@@ -103,16 +103,22 @@ pub fn build_image_generator_with(
     vertex_tokens: Option<Arc<dyn TokenSource>>,
 ) -> Result<Option<Arc<dyn ImageGenerator>>, ProviderError> {
     let models = settings.image_models().clone();
+    let max_body = settings.max_image_bytes();
     let generator: Arc<dyn ImageGenerator> = match settings.image_provider() {
         ProviderKind::Mock => return Ok(None),
-        ProviderKind::OpenAi => {
-            Arc::new(OpenAiImageGenerator::new(openai(settings)?.clone(), models, http::client()?, image_deadline))
-        }
+        ProviderKind::OpenAi => Arc::new(OpenAiImageGenerator::new(
+            openai(settings)?.clone(),
+            models,
+            http::client()?,
+            image_deadline,
+            max_body,
+        )),
         kind => Arc::new(GeminiImageGenerator::new(
             google_endpoint(settings, kind, vertex_tokens)?,
             models,
             http::client()?,
             image_deadline,
+            max_body,
         )),
     };
     Ok(Some(generator))

@@ -26,11 +26,19 @@ pub struct OpenAiImageGenerator {
     models: ModelPair,
     client: reqwest::Client,
     deadline: Duration,
+    /// The largest answer read (`UW_MAX_IMAGE_BYTES`).
+    max_body: usize,
 }
 
 impl OpenAiImageGenerator {
-    pub fn new(settings: OpenAiSettings, models: ModelPair, client: reqwest::Client, deadline: Duration) -> Self {
-        OpenAiImageGenerator { settings, models, client, deadline }
+    pub fn new(
+        settings: OpenAiSettings,
+        models: ModelPair,
+        client: reqwest::Client,
+        deadline: Duration,
+        max_body: usize,
+    ) -> Self {
+        OpenAiImageGenerator { settings, models, client, deadline, max_body }
     }
 }
 
@@ -56,7 +64,7 @@ impl ImageGenerator for OpenAiImageGenerator {
                 }
                 async move { builder.send().await.map_err(|error| without_url(&error)) }
             };
-            let result = match send_with_one_retry(this.deadline, send, classify_status).await {
+            let result = match send_with_one_retry(this.deadline, this.max_body, send, classify_status).await {
                 Ok(body) => parse_answer(&body),
                 Err(error) => Err(error),
             };

@@ -120,6 +120,8 @@ impl fmt::Debug for OpenAiSettings {
 
 pub const DEFAULT_GEMINI_BASE_URL: &str = "https://generativelanguage.googleapis.com";
 pub const DEFAULT_TEXT_TIMEOUT: Duration = Duration::from_secs(90);
+/// The largest image answer read (base64 of a 4K PNG is well under it).
+pub const DEFAULT_MAX_IMAGE_BYTES: usize = 64 * 1024 * 1024;
 /// The sizes of the OpenAI image models; self-hosted servers often accept others, set
 /// `UW_OPENAI_IMAGE_SIZES` for them.
 const DEFAULT_OPENAI_IMAGE_SIZES: &str = "1024x1024,1536x1024,1024x1536";
@@ -136,6 +138,8 @@ pub struct ProviderSettings {
     image_models: ModelPair,
     /// Bounds one whole streamed answer of the game master.
     text_timeout: Duration,
+    /// The largest image answer read; a longer one is refused as a provider error.
+    max_image_bytes: usize,
 }
 
 impl Default for ProviderSettings {
@@ -222,6 +226,19 @@ impl ProviderSettings {
             },
         };
 
+        let max_image_bytes = match get("UW_MAX_IMAGE_BYTES") {
+            None => DEFAULT_MAX_IMAGE_BYTES,
+            Some(value) => match value.parse::<usize>() {
+                Ok(bytes) if bytes > 0 => bytes,
+                _ => {
+                    return Err(ProviderError::InvalidVariable {
+                        variable: "UW_MAX_IMAGE_BYTES",
+                        reason: format!("`{value}` is not a positive number of bytes"),
+                    });
+                }
+            },
+        };
+
         Ok(ProviderSettings {
             text_provider,
             image_provider,
@@ -237,6 +254,7 @@ impl ProviderSettings {
                 quality: get("UW_IMAGE_MODEL_QUALITY").unwrap_or_else(|| "gemini-3-pro-image-preview".to_owned()),
             },
             text_timeout,
+            max_image_bytes,
         })
     }
 
@@ -258,6 +276,10 @@ impl ProviderSettings {
 
     pub fn text_timeout(&self) -> Duration {
         self.text_timeout
+    }
+
+    pub fn max_image_bytes(&self) -> usize {
+        self.max_image_bytes
     }
 
     pub(crate) fn gemini(&self) -> Option<&GeminiSettings> {

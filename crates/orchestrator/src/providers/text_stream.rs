@@ -11,7 +11,7 @@ use serde_json::Value;
 use sse_decoder::SseDecoder;
 
 use super::google::error_summary;
-use super::http::without_url;
+use super::http::{read_capped, without_url};
 use super::narrative::NarrativeExtractor;
 use crate::game_master::{GameMasterError, GameMasterEvent};
 
@@ -26,6 +26,12 @@ pub enum Payload {
 
 /// Reads one SSE event's data: a piece of text, the end, or an error the provider reported.
 pub type PayloadParser = fn(&str) -> Result<Payload, GameMasterError>;
+
+/// The longest answer text read: many times a full TurnOutput with the longest narrative the
+/// contract allows, and the bound on what an endless answer holds in memory.
+pub const MAX_ANSWER_BYTES: usize = 512 * 1024;
+/// How much of an error answer is read to summarise it.
+const MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
 
 /// The stream of one answer. `send` makes the request; `timeout` bounds the whole answer, from
 /// the request to the last byte. `label` names provider and model in the debug line.
@@ -52,7 +58,10 @@ pub fn answer_stream(
         };
         let status = response.status();
         if !status.is_success() {
-            let body = tokio::time::timeout_at(deadline, response.bytes()).await.ok().and_then(Result::ok);
+            let body = tokio::time::timeout_at(deadline, read_capped(response, MAX_ERROR_BODY_BYTES))
+                .await
+                .ok()
+                .and_then(Result::ok);
             yield Err(GameMasterError::Provider(error_summary(status, body.as_deref().unwrap_or_default())));
             return;
         }
@@ -71,6 +80,13 @@ pub fn answer_stream(
                 }
                 Ok(Some(Ok(chunk))) => (sse.push(&chunk), false),
                 Ok(None) => (sse.finish(), true),
+            };
+            let events = match events {
+                Ok(events) => events,
+                Err(error) => {
+                    yield Err(GameMasterError::Stream(error.to_string()));
+                    return;
+                }
             };
             for event in events {
                 match answer.take(&event.data, parse) {
@@ -122,6 +138,9 @@ impl Answer {
                 Ok(String::new())
             }
             Payload::Text(piece) => {
+                if self.text.len() + piece.len() > MAX_ANSWER_BYTES {
+                    return Err(GameMasterError::Stream(format!("the answer is longer than {MAX_ANSWER_BYTES} bytes")));
+                }
                 self.text.push_str(&piece);
                 Ok(self.extractor.push(&piece))
             }

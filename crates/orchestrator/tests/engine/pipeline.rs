@@ -8,7 +8,7 @@ use models::{AspectRatio, CurrencyAmount, EconomyOutput, ImageJob, ImageSize, Mo
 use orchestrator::testing::{ImageDecision, decide_image};
 use orchestrator::testing::{check_and_store, image_id_for};
 use orchestrator::testing::{paint_item, paint_scene};
-use orchestrator::{Engine, LowBalancePolicy, MockImage, TurnOptions, TurnStatus};
+use orchestrator::{Engine, LowBalancePolicy, MockImage, TurnOptions, TurnStatus, generated_dir};
 use orchestrator::{MockGameMaster, MockImageGenerator};
 
 use super::harness::{config, input};
@@ -148,5 +148,42 @@ async fn narrative_keeps_flowing_while_many_images_are_painted() {
         while record.status() != TurnStatus::Complete {
             record.wait_for_more_than(record.event_count()).await;
         }
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_planted_in_the_images_folder_is_never_written_through() {
+    let temp = tempfile::tempdir().unwrap();
+    let data_dir = temp.path().join("data");
+    let dir = generated_dir(&data_dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let victim = temp.path().join("victim.txt");
+    std::fs::write(&victim, "precious").unwrap();
+    let picture = paint_scene("a hall", 5, AspectRatio::Square, ImageSize::OneK);
+    let bytes = orchestrator::testing::encode_png(&image::DynamicImage::ImageRgb8(picture)).unwrap();
+    // Links under every name a pid-and-counter scheme would pick, and under the target's name.
+    for counter in 0..5000 {
+        std::os::unix::fs::symlink(&victim, dir.join(format!(".tmp-{}-{counter}", std::process::id()))).unwrap();
+    }
+    let target = dir.join(format!("{}.png", image_id_for(&bytes).as_str()));
+    std::os::unix::fs::symlink(&victim, &target).unwrap();
+
+    let stored = check_and_store(&bytes, false, &data_dir).unwrap();
+    assert_eq!(dir.join(stored.image_url.file_name()), target);
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious", "the linked file is untouched");
+    assert!(std::fs::symlink_metadata(&target).unwrap().is_file(), "the planted link is replaced by the image");
+    assert_eq!(std::fs::read(&target).unwrap(), bytes);
+}
+
+#[test]
+fn a_decompression_bomb_is_refused_before_it_is_decoded() {
+    let temp = tempfile::tempdir().unwrap();
+    let header = super::harness::png_header(11_000, 11_000);
+    match check_and_store(&header, false, temp.path()) {
+        Err(orchestrator::testing::StoreError::InvalidImage(reason)) => {
+            assert!(reason.contains("larger than the maximum"), "{reason}");
+        }
+        other => panic!("expected a refusal, got {other:?}"),
     }
 }

@@ -131,6 +131,56 @@ async fn each_failure_reason_refunds_and_explains() {
 }
 
 #[tokio::test]
+async fn a_panic_in_the_image_work_ends_in_one_failed_refunded_render_and_true_metrics() {
+    let game_master = ScriptedGameMaster::new(vec![answer("en-US", &DELTAS, scene_job("a dark hall"))]);
+    let images = FakeImages::new(ImageScript::Panic);
+    let turn = check(game_master, Some(images), input("en-US", 100), MockImage::Auto, |_| {}).await;
+    let outcome = turn.outcome();
+    assert_eq!((outcome.status, outcome.reason), (RenderStatus::Failed, Some(RenderReason::ProviderError)));
+    assert_eq!(outcome.economy.unwrap().cost.signal, 2, "the image charge is refunded");
+    assert_eq!(outcome.message.as_deref(), Some("The image could not be made; the story continues in text."));
+    let metrics = turn.engine.metrics();
+    assert_eq!((metrics.turns_completed, metrics.images_in_flight), (1, 0));
+    assert_eq!(metrics.render_outcomes, vec![("failed", "provider_error", 1)]);
+}
+
+#[tokio::test]
+async fn the_image_deadline_covers_the_cpu_work_after_the_provider_answers() {
+    // Every image thread is kept busy until the turn has ended, so storing cannot start in time.
+    let threads = std::thread::available_parallelism().map_or(1, |count| count.get());
+    let gate = Arc::new(std::sync::RwLock::new(()));
+    let held = gate.write().unwrap();
+    let started = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let blockers: Vec<_> = (0..threads)
+        .map(|_| {
+            let (gate, started) = (Arc::clone(&gate), Arc::clone(&started));
+            tokio::spawn(orchestrator::testing::run_image_work(move || {
+                started.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                drop(gate.read());
+            }))
+        })
+        .collect();
+    let waited = std::time::Instant::now();
+    while started.load(std::sync::atomic::Ordering::SeqCst) < threads {
+        assert!(waited.elapsed() < Duration::from_secs(30), "the blockers hold every image thread");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+
+    let game_master = ScriptedGameMaster::new(vec![answer("en-US", &DELTAS, scene_job("a dark hall"))]);
+    let images = FakeImages::new(ImageScript::Bytes(png_bytes()));
+    let turn = check(game_master, Some(images), input("en-US", 100), MockImage::Auto, |config| {
+        config.image_timeout = Duration::from_millis(300);
+    })
+    .await;
+    drop(held);
+    let outcome = turn.outcome();
+    assert_eq!((outcome.status, outcome.reason), (RenderStatus::Failed, Some(RenderReason::Timeout)));
+    for blocker in blockers {
+        blocker.await.unwrap().unwrap();
+    }
+}
+
+#[tokio::test]
 async fn a_safety_block_sets_safety_and_the_badge() {
     let (game_master, images) = mock_providers();
     let turn = check(game_master, images, input("ko-KR", 100), MockImage::Safety, |_| {}).await;

@@ -242,3 +242,62 @@ async fn a_retry_that_would_outlast_the_deadline_is_not_tried() {
     assert_eq!(reason(&result), "provider_error");
     assert_eq!(server.requests().len(), 1);
 }
+
+#[tokio::test]
+async fn a_retry_after_of_the_largest_number_is_not_waited_for_and_does_not_panic() {
+    let wait = Reply::Raw(429, vec![("retry-after", u64::MAX.to_string())], b"{}".to_vec());
+    let (result, server) = generate(
+        vec![wait, Reply::json(200, gemini_image_answer(&base64(&png())))],
+        image_request(ModelLabel::Quality),
+        DEADLINE,
+    )
+    .await;
+    assert_eq!(reason(&result), "rate_limited");
+    assert_eq!(server.requests().len(), 1, "no retry after a pause beyond the deadline");
+}
+
+#[tokio::test]
+async fn a_redirect_is_not_followed_so_the_key_and_prompt_stay_with_the_provider() {
+    let elsewhere = FakeServer::start(vec![Reply::json(200, gemini_image_answer(&base64(&png())))]).await;
+    let redirect = Reply::Raw(307, vec![("location", format!("{}/collect", elsewhere.url))], Vec::new());
+    let (result, server) = generate(vec![redirect], image_request(ModelLabel::Quality), DEADLINE).await;
+    assert_eq!(reason(&result), "provider_error");
+    assert_eq!(server.requests().len(), 1);
+    assert!(elsewhere.requests().is_empty(), "nothing reaches the host a redirect names");
+}
+
+#[tokio::test]
+async fn an_image_answer_over_the_size_cap_is_refused_as_a_provider_error() {
+    let server = FakeServer::start(vec![Reply::json(200, gemini_image_answer(&base64(&png())))]).await;
+    let settings = settings(&[
+        ("UW_IMAGE_PROVIDER", "gemini"),
+        ("GEMINI_API_KEY", KEY),
+        ("UW_GEMINI_BASE_URL", &server.url),
+        ("UW_MAX_IMAGE_BYTES", "200"),
+    ]);
+    let generator = build_image_generator(&settings, DEADLINE).await.unwrap().unwrap();
+    let result = generator.generate(image_request(ModelLabel::Quality)).await;
+    assert_eq!(reason(&result), "provider_error");
+    assert!(result.unwrap_err().to_string().contains("larger than 200 bytes"));
+    assert!(try_settings(&[("UW_MAX_IMAGE_BYTES", "lots")]).unwrap_err().to_string().contains("UW_MAX_IMAGE_BYTES"));
+}
+
+#[tokio::test]
+async fn an_image_declaring_more_pixels_than_the_maximum_is_refused_from_its_header() {
+    let bomb = png_header(11_000, 11_000);
+    let (result, _) = generate(
+        vec![Reply::json(200, gemini_image_answer(&base64(&bomb)))],
+        image_request(ModelLabel::Quality),
+        DEADLINE,
+    )
+    .await;
+    assert_eq!(reason(&result), "invalid_image");
+    assert!(result.unwrap_err().to_string().contains("11000x11000, larger than the maximum"));
+    let (result, _) = generate(
+        vec![Reply::json(200, gemini_image_answer(&base64(&png_header(4096, 2304))))],
+        image_request(ModelLabel::Quality),
+        DEADLINE,
+    )
+    .await;
+    assert_eq!(reason(&result), "ok", "a 4K header passes the cheap check");
+}

@@ -238,3 +238,34 @@ async fn an_empty_stream_is_an_error_not_an_empty_answer() {
     let events = collect(&gemini(&server, &[]).await, None).await;
     assert!(matches!(events.as_slice(), [Err(GameMasterError::Stream(_))]), "{events:?}");
 }
+
+/// The error that ended a stream, as text.
+fn stream_error(events: &[Result<GameMasterEvent, GameMasterError>]) -> String {
+    match events.last() {
+        Some(Err(GameMasterError::Stream(message))) => message.clone(),
+        other => panic!("the stream did not end in a stream error: {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn an_endless_answer_is_cut_off_at_the_answer_cap() {
+    // 40 events of 16 KiB of narrative: 640 KiB, past the 512 KiB cap, and never finished.
+    let mut events = vec![gemini_text_event("{\"language\": \"ko-KR\", \"narrative\": \"")];
+    events.extend((0..40).map(|_| gemini_text_event(&"a".repeat(16 * 1024))));
+    let server = FakeServer::start(vec![Reply::sse(&events, 64 * 1024)]).await;
+    let answer = collect(&gemini(&server, &[]).await, None).await;
+    assert!(stream_error(&answer).contains("longer than"), "{:?}", answer.last());
+    let (narrative, _) = narrative_of(&answer);
+    assert!(narrative.len() <= 512 * 1024, "no more narrative than the cap: {}", narrative.len());
+}
+
+#[tokio::test]
+async fn a_line_without_an_end_is_refused_at_the_line_cap() {
+    let mut line = b"data: ".to_vec();
+    line.extend(std::iter::repeat_n(b'x', 3 * 1024 * 1024));
+    let chunks = line.chunks(64 * 1024).map(<[u8]>::to_vec).collect();
+    let server =
+        FakeServer::start(vec![Reply::Stream { chunks, pause: Duration::from_millis(1), complete: true }]).await;
+    let answer = collect(&gemini(&server, &[]).await, None).await;
+    assert!(stream_error(&answer).contains("longer than"), "{:?}", answer.last());
+}

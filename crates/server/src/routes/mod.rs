@@ -28,6 +28,8 @@ pub struct AppState {
     /// Whether the mock providers serve, which alone allows the `mock_image` parameter.
     pub(crate) mock_providers: bool,
     pub(crate) sse_keep_alive: Duration,
+    /// How long a turn request's body may take to arrive.
+    pub(crate) body_timeout: Duration,
     pub(crate) rate_limiter: RateLimiter,
     pub(crate) open_streams: Arc<OpenStreams>,
     /// `<data>/images/generated/`, the only folder images are served from.

@@ -20,7 +20,7 @@ pub(super) async fn start_turn(
     state.rate_limiter.check(request)?;
     let options = turn_options(request.query_string(), state.mock_providers)?;
     require_json(request)?;
-    let body = read_body(request, payload).await?;
+    let body = read_body(request, payload, state.body_timeout).await?;
     if std::str::from_utf8(&body).is_err() {
         return Err(ApiError::MalformedJson("the body is not UTF-8".to_owned()));
     }

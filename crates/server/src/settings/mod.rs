@@ -80,6 +80,10 @@ pub struct Settings {
     /// Worker threads of the HTTP server; `None` lets actix use one per core.
     pub(crate) workers: Option<usize>,
     pub(crate) sse_keepalive: Duration,
+    /// How long a request's whole body may take to arrive once its headers have.
+    pub(crate) body_timeout: Duration,
+    /// Open connections served; past it every request but `/healthz` is refused.
+    pub(crate) max_connections: usize,
     /// Which real providers serve, with their credentials; all mock in mock mode.
     pub(crate) providers: ProviderSettings,
 }
@@ -115,6 +119,8 @@ impl Settings {
             shutdown_grace: vars.millis("UW_SHUTDOWN_GRACE_MS", 0)?,
             workers: vars.optional_number("UW_WORKERS", 1)?,
             sse_keepalive: vars.millis("UW_SSE_KEEPALIVE_MS", 1)?,
+            body_timeout: vars.millis("UW_BODY_TIMEOUT_MS", 1)?,
+            max_connections: vars.number("UW_MAX_CONNECTIONS", 1)?,
             providers: provider_settings(mode, &vars, map)?,
         })
     }

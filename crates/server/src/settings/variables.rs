@@ -33,6 +33,8 @@ pub const VARIABLES: &[Variable] = &[
     var("UW_MAX_TURNS_IN_FLIGHT", "10000", "turns not yet rendered allowed at once; more are 503"),
     var("UW_MAX_CONCURRENT_IMAGES", "8", "images generated at once; more wait"),
     var("UW_RATE_LIMIT_PER_MIN", "0", "turn starts per client address and minute; 0 is no limit"),
+    var("UW_BODY_TIMEOUT_MS", "10000", "a request body must arrive whole this soon after its headers; else 408"),
+    var("UW_MAX_CONNECTIONS", "4096", "open connections served; past it all but /healthz get 503"),
     var("UW_IMAGE_TIMEOUT_MS", "60000", "deadline of one image generation"),
     var("UW_IMAGE_COST_SIGNAL", "10", "price in Signal of a QUALITY image"),
     var("UW_LOW_BALANCE_POLICY", "text_only", "below the price: `text_only` or `fast_free`"),
@@ -56,6 +58,7 @@ pub const VARIABLES: &[Variable] = &[
     var("UW_IMAGE_MODEL_FAST", "gemini-2.5-flash-image", "image model of FAST images"),
     var("UW_IMAGE_MODEL_QUALITY", "gemini-3-pro-image-preview", "image model of QUALITY images"),
     var("UW_TEXT_TIMEOUT_MS", "90000", "the longest one streamed game-master answer may take"),
+    var("UW_MAX_IMAGE_BYTES", "67108864", "the largest image answer read from a provider"),
     var("UW_OPENAI_IMAGE_SIZES", "1024x1024,1536x1024,1024x1536", "sizes the OpenAI-compatible server accepts"),
 ];
 

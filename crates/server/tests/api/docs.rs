@@ -46,7 +46,7 @@ fn examples(doc: &str, info: &str) -> Vec<String> {
 /// Decodes an example stream with the workspace's decoder and checks each event's data.
 fn decode(stream: &str) -> Vec<Event> {
     let mut decoder = SseDecoder::new();
-    let events = decoder.push(stream.as_bytes());
+    let events = decoder.push(stream.as_bytes()).unwrap();
     assert!(decoder.unknown_fields().is_empty(), "{:?}", decoder.unknown_fields());
     events
         .into_iter()

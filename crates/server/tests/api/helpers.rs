@@ -229,7 +229,7 @@ impl SseReader {
             }
             match tokio::time::timeout(Duration::from_secs(30), self.body.next()).await.expect("an event within 30 s") {
                 Some(chunk) => {
-                    let events = self.decoder.push(&chunk.unwrap());
+                    let events = self.decoder.push(&chunk.unwrap()).expect("events within the decoder's cap");
                     self.ready.extend(events);
                     self.retry_ms = self.decoder.retry_ms();
                     self.comments = self.decoder.comments() as usize;
