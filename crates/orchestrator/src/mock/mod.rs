@@ -5,6 +5,7 @@ mod clock;
 mod game_master;
 mod painter;
 mod scenes;
+mod world;
 
 pub use game_master::MockGameMaster;
 pub(crate) use game_master::word_deltas;
