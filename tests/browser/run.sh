@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs the web client's browser tests: installs Debian's chromium and playwright-core when they
-# are missing, starts uw-server on a free port, runs the tests, stops the server.
+# Runs the web client's browser tests: installs Debian's chromium, playwright-core and axe-core
+# when they are missing, starts uw-server on a free port, runs the tests, stops the server.
+# A test that hangs fails after TEST_TIMEOUT_MS; the whole suite is killed after SUITE_TIMEOUT_S.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -16,7 +17,7 @@ target_dir=${CARGO_TARGET_DIR:-$root/target}
 work=$(mktemp -d)
 trap 'kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 UW_BIND=127.0.0.1:0 UW_ADDR_FILE="$work/addr" UW_DATA_DIR="$work/data" UW_STATIC_DIR="$root/static" \
-  UW_MOCK_TOKEN_DELAY_MS=25 UW_MOCK_IMAGE_DELAY_MS=1500 RUST_LOG=warn \
+  UW_MOCK_TOKEN_DELAY_MS=25 UW_MOCK_IMAGE_DELAY_MS=2500 RUST_LOG=warn \
   "$target_dir/debug/uw-server" >"$work/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 100); do
@@ -28,4 +29,6 @@ done
 
 cd "$root"
 UW_URL="http://$(cat "$work/addr")" UW_SCREENSHOT_DIR="$root/target/browser" \
-  node --test --test-reporter=spec "$here/e2e.test.mjs"
+  timeout --kill-after=15 "${SUITE_TIMEOUT_S:-2400}" \
+  node --test --test-reporter=spec --test-concurrency=1 \
+  "$here"/*.test.mjs
