@@ -78,6 +78,16 @@ export async function postedTurn(page, start) {
   return request.postDataJSON();
 }
 
+/**
+ * Reopens the page with another `mock_image`: the page restores its last turn (hotspots included)
+ * and its world, so a next turn can act on them without painting another item.
+ */
+export async function useMockImage(page, mode) {
+  const url = new URL(page.url());
+  url.searchParams.set("mock_image", mode);
+  await page.goto(url.toString());
+}
+
 /** Plays a typed turn to its end. */
 export async function playTyped(page, text) {
   await act(page, text);

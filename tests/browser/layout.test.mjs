@@ -4,7 +4,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  TEST, byTestId, playTyped, sceneImageLoaded, screenshot, seriousViolations, setBalance, turnDone, useBrowser, withPage,
+  TEST, byTestId, playTyped, sceneImageLoaded, screenshot, seriousViolations, setBalance, turnDone, useBrowser,
+  useMockImage, withPage,
 } from "./helpers.mjs";
 
 useBrowser();
@@ -13,9 +14,10 @@ useBrowser();
 async function fullWorld(page) {
   await playTyped(page, "I look around");
   await sceneImageLoaded(page);
-  await page.goto(page.url().replace("mock_image=scene", "mock_image=item"));
+  await useMockImage(page, "item");
   await playTyped(page, "I search the floor");
   await page.waitForFunction(() => document.querySelector('[data-testid="item-icon"]'));
+  await useMockImage(page, "none");
   await byTestId(page, "hotspot").click();
   await turnDone(page);
   await page.waitForFunction(() => !document.querySelector('[data-testid="quests"]').hidden);
@@ -32,7 +34,7 @@ test("the main states have no serious or critical accessibility violation", TEST
     found.picking = await seriousViolations(page);
     await page.keyboard.press("Escape");
 
-    await page.goto(page.url().replace("mock_image=item", "mock_image=fail"));
+    await useMockImage(page, "fail");
     await byTestId(page, "action-input").fill("I touch the runes");
     await byTestId(page, "act").click();
     await page.waitForFunction(() => document.querySelector('[data-testid="narrative"]').textContent.length > 10);
@@ -43,7 +45,7 @@ test("the main states have no serious or critical accessibility violation", TEST
     await playTyped(page, "I look around");
     found.lowBalance = await seriousViolations(page);
 
-    await page.goto(page.url().replace("mock_image=fail", "mock_image=item&lang=ko-KR"));
+    await page.goto(`${page.url()}&lang=ko-KR`);
     found.korean = await seriousViolations(page);
     assert.equal(await page.evaluate(() => document.documentElement.lang), "ko");
     for (const [state, violations] of Object.entries(found)) assert.deepEqual(violations, [], `state ${state}`);

@@ -4,7 +4,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  TEST, byTestId, playTyped, postedTurn, sceneImageLoaded, shownTurnId, storedResult, turnDone, useBrowser, withPage,
+  TEST, byTestId, playTyped, postedTurn, sceneImageLoaded, shownTurnId, storedResult, turnDone, useBrowser,
+  useMockImage, withPage,
 } from "./helpers.mjs";
 
 useBrowser();
@@ -80,7 +81,7 @@ test("an item turn puts a transparent sprite in the inventory and keeps the scen
     assert.equal(await byTestId(page, "item").count(), 0);
     assert.equal(await byTestId(page, "inventory-empty").isVisible(), true);
 
-    await page.goto(page.url().replace("mock_image=scene", "mock_image=item"));
+    await useMockImage(page, "item");
     await sceneImageLoaded(page);
     await playTyped(page, "I search the floor");
     const result = await storedResult(await shownTurnId(page));
@@ -116,11 +117,16 @@ async function assertSprite(page, item, url) {
   assert.equal(alpha.middle, 255, "the item itself is opaque");
 }
 
-/** A page with one item in the inventory and one hotspot in the scene. */
+/**
+ * A page with one item (with its sprite) in the inventory and one hotspot in the scene, reopened
+ * without images so the turns that follow paint nothing.
+ */
 async function itemAndHotspot(page) {
   await playTyped(page, "I search the floor");
   await page.waitForFunction(() => document.querySelector('[data-testid="item-icon"]'));
   const result = await storedResult(await shownTurnId(page));
+  await useMockImage(page, "none");
+  await page.waitForFunction(() => document.querySelector('[data-testid="hotspot"]'));
   return { item: result.output.world.inventory_added[0], object: result.output.ui.objects[0] };
 }
 
