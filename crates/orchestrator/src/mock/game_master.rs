@@ -7,12 +7,13 @@ use futures::StreamExt;
 use futures::stream::{self, BoxStream};
 use models::{
     ActionCard, ActionDeck, AgentConsole, AspectRatio, BoundedText, BoundedVec, Box2D, CurrencyAmount, EconomyOutput,
-    Id, ImageJob, ImageSize, ModelLabel, RenderOutput, RiskLevel, SafetyOutput, SceneObject, TurnInput, TurnOutput,
-    UiOutput, ValidationBadge, WorldDelta,
+    ImageJob, ImageSize, ModelLabel, RenderOutput, RiskLevel, SafetyOutput, SceneObject, TurnInput, TurnOutput,
+    UiOutput, ValidationBadge,
 };
 
-use super::SeededRng;
-use super::scenes::{CARDS, CLOSINGS, EVENTS, ITEM_PROMPTS, OBJECTS, OPENINGS, SCENE_PROMPTS};
+use super::scenes::{CARDS, CLOSINGS, EVENTS, ITEMS, Item, OBJECTS, OPENINGS, SCENE_PROMPTS};
+use super::world::{answer_line, world_delta};
+use super::{SeededRng, valid_id};
 use crate::game_master::{GameMaster, GameMasterError, GameMasterEvent, GameMasterRequest};
 use crate::narrative_deltas::word_deltas;
 use crate::options::MockImage;
@@ -61,7 +62,11 @@ fn mock_output(request: &GameMasterRequest) -> TurnOutput {
     let language = input.language;
     let mut rng = SeededRng::from_text(&action_text(input), request.seed);
     let text = |line: &(&str, &str)| language.pick(line.0, line.1).to_owned();
-    let narrative = [text(rng.pick(OPENINGS)), text(rng.pick(EVENTS)), text(rng.pick(CLOSINGS))].join(" ");
+    let opening = text(rng.pick(OPENINGS));
+    // A click or a drop is answered by name, so the player sees the story respond to it.
+    let event = text(rng.pick(EVENTS));
+    let event = answer_line(input).unwrap_or(event);
+    let narrative = [opening, event, text(rng.pick(CLOSINGS))].join(" ");
 
     let cost = CurrencyAmount { signal: 1 + rng.below(5) as u32, memory_shard: 0 };
     let gains = CurrencyAmount { signal: 0, memory_shard: u32::from(rng.below(4) == 0) };
@@ -89,6 +94,7 @@ fn mock_output(request: &GameMasterRequest) -> TurnOutput {
         interaction_hint: Some(language.pick("클릭해서 조사하기", "Click to inspect").to_owned()),
     };
 
+    let (image_job, painted) = image_job(request, &mut rng);
     TurnOutput {
         language,
         narrative,
@@ -98,8 +104,8 @@ fn mock_output(request: &GameMasterRequest) -> TurnOutput {
             action_deck: ActionDeck { cards: BoundedVec::new(cards).expect("three cards fit") },
             objects: BoundedVec::new(vec![object]).expect("one object fits"),
         },
-        world: WorldDelta::default(),
-        render: RenderOutput { image_job: image_job(request, &mut rng), ..RenderOutput::default() },
+        world: world_delta(input, painted),
+        render: RenderOutput { image_job, ..RenderOutput::default() },
         agent_console: AgentConsole {
             current_phase: models::AgentPhase::Commit,
             badges: BoundedVec::new(vec![
@@ -116,7 +122,8 @@ fn mock_output(request: &GameMasterRequest) -> TurnOutput {
 }
 
 /// The image job the `mock_image` option asks for; `auto` picks from the seed and the input.
-fn image_job(request: &GameMasterRequest, rng: &mut SeededRng) -> Option<ImageJob> {
+/// An item sprite comes with the item it paints, which the turn adds to the inventory.
+fn image_job(request: &GameMasterRequest, rng: &mut SeededRng) -> (Option<ImageJob>, Option<&'static Item>) {
     let mode = match request.mock_image {
         MockImage::Auto if request.input.drop.is_some() => MockImage::Item,
         MockImage::Auto if rng.below(4) == 0 => MockImage::None,
@@ -135,17 +142,23 @@ fn image_job(request: &GameMasterRequest, rng: &mut SeededRng) -> Option<ImageJo
         image_type_hint: BoundedText::new("scene").ok(),
     };
     match mode {
-        MockImage::None => None,
-        MockImage::Skip => Some(ImageJob { should_generate: false, ..scene }),
-        MockImage::Item => Some(ImageJob {
-            prompt: (*rng.pick(ITEM_PROMPTS)).to_owned(),
-            aspect_ratio: AspectRatio::Square,
-            reference_image_url: None,
-            remove_background: true,
-            image_type_hint: BoundedText::new("item").ok(),
-            ..scene
-        }),
-        MockImage::Auto | MockImage::Scene | MockImage::Fail | MockImage::Timeout | MockImage::Safety => Some(scene),
+        MockImage::None => (None, None),
+        MockImage::Skip => (Some(ImageJob { should_generate: false, ..scene }), None),
+        MockImage::Item => {
+            let item = rng.pick(ITEMS);
+            let job = ImageJob {
+                prompt: item.3.to_owned(),
+                aspect_ratio: AspectRatio::Square,
+                reference_image_url: None,
+                remove_background: true,
+                image_type_hint: BoundedText::new("item").ok(),
+                ..scene
+            };
+            (Some(job), Some(item))
+        }
+        MockImage::Auto | MockImage::Scene | MockImage::Fail | MockImage::Timeout | MockImage::Safety => {
+            (Some(scene), None)
+        }
     }
 }
 
@@ -164,6 +177,89 @@ fn action_text(input: &TurnInput) -> String {
     text
 }
 
-fn valid_id(id: &str) -> Id {
-    Id::try_from(id).expect("mock ids are valid")
+#[cfg(test)]
+mod tests {
+    use super::mock_output;
+    use crate::game_master::GameMasterRequest;
+    use crate::options::MockImage;
+
+    fn request(language: &str, extra: &str, mock_image: MockImage) -> GameMasterRequest {
+        let body = format!(
+            r#"{{"language":"{language}","text":"","client":{{"viewport_w":800,"viewport_h":600}},
+                "economy_snapshot":{{"signal":100,"memory_shard":5}}{extra}}}"#
+        );
+        let input = models::parse_turn_input(body.as_bytes()).expect("a valid input");
+        GameMasterRequest { input, seed: 3, mock_image, repair: None }
+    }
+
+    #[test]
+    fn an_item_sprite_turn_adds_the_item_it_paints() {
+        for seed in 0..12 {
+            let mut request = request("en-US", "", MockImage::Item);
+            request.seed = seed;
+            let output = mock_output(&request);
+            let job = output.render.image_job.expect("an item job");
+            assert_eq!(job.image_type_hint.as_deref(), Some("item"));
+            assert!(job.remove_background);
+            let added = &output.world.inventory_added;
+            assert_eq!(added.len(), 1, "exactly the painted item is added");
+            let (id, label, _, prompt) =
+                super::ITEMS.iter().find(|item| item.0 == added[0].id.as_str()).expect("a known item");
+            assert_eq!(job.prompt, *prompt, "the sprite paints the item that is added ({id})");
+            assert_eq!(added[0].label, label.1);
+            assert_eq!(added[0].quantity, 1);
+            assert!(!added[0].description.is_empty());
+        }
+        for mode in [MockImage::Scene, MockImage::None, MockImage::Skip] {
+            let output = mock_output(&request("en-US", "", mode));
+            assert!(output.world.inventory_added.is_empty(), "{mode:?} adds nothing");
+        }
+    }
+
+    #[test]
+    fn a_click_is_answered_by_name_and_reveals_a_rule() {
+        let click = r#","click":{"object_id":"obj_altar","box_2d":{"ymin":10,"xmin":10,"ymax":20,"xmax":20}}"#;
+        let output = mock_output(&request("en-US", click, MockImage::None));
+        assert!(output.narrative.contains("You examine the Cracked altar."), "{}", output.narrative);
+        assert_eq!(output.world.quests_updated[0].progress, 40);
+        assert!(!output.world.quests_updated[0].is_completed);
+        assert_eq!(output.world.rules_changed[0].id.as_str(), "rule_offering");
+        assert!(output.world.memory_pins.is_empty());
+
+        let korean = mock_output(&request("ko-KR", click, MockImage::None));
+        assert!(korean.narrative.contains("금 간 제단"), "{}", korean.narrative);
+
+        let unknown = r#","click":{"object_id":"obj_elsewhere"}"#;
+        let output = mock_output(&request("en-US", unknown, MockImage::None));
+        assert!(!output.narrative.contains("examine"), "an unknown object is not named");
+        assert!(output.world.rules_changed.is_empty());
+    }
+
+    #[test]
+    fn a_drop_uses_the_item_completes_the_quest_and_is_remembered() {
+        let drop = r#","drop":{"item_id":"item_brass_key","target_object_id":"obj_chest",
+            "target_box_2d":{"ymin":100,"xmin":100,"ymax":400,"xmax":350}}"#;
+        let output = mock_output(&request("en-US", drop, MockImage::Auto));
+        assert!(output.narrative.contains("You use the Brass key on the Locked chest."), "{}", output.narrative);
+        let quest = &output.world.quests_updated[0];
+        assert_eq!((quest.progress, quest.is_completed), (100, true));
+        assert_eq!(output.world.memory_pins[0].id.as_str(), "pin_item_brass_key");
+        assert!(output.world.memory_pins[0].content.contains("Locked chest"));
+        assert_eq!(output.render.image_job.unwrap().image_type_hint.as_deref(), Some("item"), "auto paints an item");
+
+        let long_id = "x".repeat(64);
+        let drop = format!(
+            r#","drop":{{"item_id":"{long_id}","target_object_id":"obj_x","target_box_2d":{{"ymin":1,"xmin":1,"ymax":2,"xmax":2}}}}"#
+        );
+        let output = mock_output(&request("en-US", &drop, MockImage::None));
+        assert!(output.world.memory_pins[0].id.as_str().len() <= 64, "a long item id still makes a valid pin id");
+        assert!(output.narrative.contains(&format!("You use the {long_id} on the obj_x.")));
+    }
+
+    #[test]
+    fn a_turn_of_words_changes_no_world() {
+        let output = mock_output(&request("en-US", "", MockImage::Scene));
+        let world = &output.world;
+        assert!(world.quests_updated.is_empty() && world.rules_changed.is_empty() && world.memory_pins.is_empty());
+    }
 }

@@ -5,9 +5,15 @@ mod clock;
 mod game_master;
 mod painter;
 mod scenes;
+mod world;
 
 pub use game_master::MockGameMaster;
 pub use painter::{MockImageGenerator, paint_item, paint_scene};
+
+/// An id written in the mock's own tables or derived from one, which always fits the contract.
+pub(crate) fn valid_id(id: &str) -> models::Id {
+    models::Id::try_from(id).expect("mock ids are valid")
+}
 
 /// A small deterministic generator (splitmix64): enough variety for mock content, and the same
 /// sequence for the same seed on every machine.

@@ -63,8 +63,40 @@ pub(crate) const SCENE_PROMPTS: &[&str] = &[
     "A buried library with towering dusty shelves and floating dust motes, warm candle light",
 ];
 
-pub(crate) const ITEM_PROMPTS: &[&str] = &[
-    "A single ornate brass key, game item sprite, centered on a plain background",
-    "A glowing blue rune stone, game item sprite, centered on a plain background",
-    "A small leather pouch of silver coins, game item sprite, centered on a plain background",
+/// An item the mock paints as a sprite and hands to the player: id, label, description, prompt.
+pub(crate) type Item = (&'static str, Line, Line, &'static str);
+
+pub(crate) const ITEMS: &[Item] = &[
+    (
+        "item_brass_key",
+        ("황동 열쇠", "Brass key"),
+        ("장식이 새겨진 오래된 열쇠입니다.", "An ornate old key, warm to the touch."),
+        "A single ornate brass key, game item sprite, centered on a plain background",
+    ),
+    (
+        "item_rune_stone",
+        ("룬 돌", "Rune stone"),
+        ("푸르게 빛나는 매끄러운 돌입니다.", "A smooth stone that glows a faint blue."),
+        "A glowing blue rune stone, game item sprite, centered on a plain background",
+    ),
+    (
+        "item_coin_pouch",
+        ("동전 주머니", "Coin pouch"),
+        ("은화가 든 작은 가죽 주머니입니다.", "A small leather pouch of silver coins."),
+        "A small leather pouch of silver coins, game item sprite, centered on a plain background",
+    ),
+];
+
+/// The one quest of the mock world: examining things advances it, using an item completes it.
+pub(crate) const QUEST: (&str, Line, Line) = (
+    "quest_way_out",
+    ("출구 찾기", "Find a way out"),
+    ("이 지하에서 빠져나갈 길을 찾으세요.", "Find the way out of the undercroft."),
+);
+
+/// The rule an examined object reveals, by object id.
+pub(crate) const RULES: &[(&str, &str, Line)] = &[
+    ("obj_door", "rule_rust", ("녹슨 것은 힘보다 기름에 약합니다.", "Rusted things yield to oil, not force.")),
+    ("obj_altar", "rule_offering", ("제단은 제물 없이 응답하지 않습니다.", "The altar answers only to an offering.")),
+    ("obj_chest", "rule_locks", ("모든 자물쇠에는 맞는 열쇠가 있습니다.", "Every lock has its key somewhere below.")),
 ];
