@@ -1,50 +1,82 @@
 //! Typed reads of single variables, each failing with an error that names the variable. Defaults
-//! come from the table in `variables.rs`, never from the caller.
+//! come from the table in `table.rs`, never from the caller.
 
 use std::collections::HashMap;
-use std::fmt::Display;
+use std::fmt::{self, Display};
 use std::str::FromStr;
 use std::time::Duration;
 
-use super::SettingsError;
-use super::variables::default_of;
+use crate::table::default_of;
 
-/// The variables as given; an empty value counts as unset, as `.env` files often leave them.
-pub(super) struct Variables<'a> {
-    map: &'a HashMap<String, String>,
+/// A variable whose value cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SettingsError {
+    pub variable: &'static str,
+    pub value: String,
+    pub reason: String,
+}
+
+impl Display for SettingsError {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(formatter, "{}={:?} is invalid: {}", self.variable, self.value, self.reason)
+    }
+}
+
+impl std::error::Error for SettingsError {}
+
+/// A variable name to its value, when set.
+type Lookup<'a> = Box<dyn Fn(&str) -> Option<String> + 'a>;
+
+/// The variables as given, through a lookup (a map in tests, the process environment at
+/// startup); an empty value counts as unset, as `.env` files often leave them.
+pub struct Variables<'a> {
+    lookup: Lookup<'a>,
+}
+
+impl fmt::Debug for Variables<'_> {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("Variables")
+    }
 }
 
 impl<'a> Variables<'a> {
-    pub(super) fn new(map: &'a HashMap<String, String>) -> Self {
-        Variables { map }
+    /// Reads from a map of variables.
+    pub fn new(map: &'a HashMap<String, String>) -> Self {
+        Variables::from_lookup(|name| map.get(name).cloned())
+    }
+
+    /// Reads through `lookup`, a variable name to its value.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String> + 'a) -> Self {
+        Variables { lookup: Box::new(lookup) }
     }
 
     /// The value as set, trimmed; `None` when unset or empty.
-    pub(super) fn optional(&self, name: &str) -> Option<&'a str> {
-        self.map.get(name).map(|value| value.trim()).filter(|value| !value.is_empty())
+    pub fn optional(&self, name: &str) -> Option<String> {
+        (self.lookup)(name).map(|value| value.trim().to_owned()).filter(|value| !value.is_empty())
     }
 
     /// The value as set, or the table's default.
-    pub(super) fn value(&self, name: &str) -> Option<&'a str> {
-        self.optional(name).or_else(|| default_of(name))
+    pub fn value(&self, name: &str) -> Option<String> {
+        self.optional(name).or_else(|| default_of(name).map(str::to_owned))
     }
 
-    pub(super) fn text(&self, name: &str) -> String {
-        self.value(name).unwrap_or_default().to_owned()
+    /// The value as set or defaulted; empty when the table has no default.
+    pub fn text(&self, name: &str) -> String {
+        self.value(name).unwrap_or_default()
     }
 
     /// Any `FromStr` value, with the parser's own message as the reason.
-    pub(super) fn parsed<T>(&self, name: &'static str) -> Result<T, SettingsError>
+    pub fn parsed<T>(&self, name: &'static str) -> Result<T, SettingsError>
     where
         T: FromStr,
         T::Err: Display,
     {
-        let value = self.value(name).unwrap_or_default();
-        value.parse().map_err(|error: T::Err| invalid(name, value, error.to_string()))
+        let value = self.text(name);
+        value.parse().map_err(|error: T::Err| invalid(name, &value, error.to_string()))
     }
 
     /// An unsigned number no smaller than `min`.
-    pub(super) fn number<T>(&self, name: &'static str, min: T) -> Result<T, SettingsError>
+    pub fn number<T>(&self, name: &'static str, min: T) -> Result<T, SettingsError>
     where
         T: FromStr + PartialOrd + Display + Copy,
     {
@@ -52,32 +84,33 @@ impl<'a> Variables<'a> {
             None => Ok(table_default(name)),
             Some(value) => {
                 let number: T =
-                    value.parse().map_err(|_| invalid(name, value, "expected an unsigned integer".to_owned()))?;
+                    value.parse().map_err(|_| invalid(name, &value, "expected an unsigned integer".to_owned()))?;
                 if number < min {
-                    return Err(invalid(name, value, format!("must be at least {min}")));
+                    return Err(invalid(name, &value, format!("must be at least {min}")));
                 }
                 Ok(number)
             }
         }
     }
 
-    pub(super) fn optional_number(&self, name: &'static str, min: usize) -> Result<Option<usize>, SettingsError> {
+    pub fn optional_number(&self, name: &'static str, min: usize) -> Result<Option<usize>, SettingsError> {
         match self.optional(name) {
             None => Ok(None),
             Some(_) => self.number(name, min).map(Some),
         }
     }
 
-    pub(super) fn millis(&self, name: &'static str, min: u64) -> Result<Duration, SettingsError> {
+    /// A number of milliseconds no smaller than `min`.
+    pub fn millis(&self, name: &'static str, min: u64) -> Result<Duration, SettingsError> {
         self.number(name, min).map(Duration::from_millis)
     }
 
     /// One of a fixed set of words.
-    pub(super) fn choice<T: Copy>(&self, name: &'static str, choices: &[(&str, T)]) -> Result<T, SettingsError> {
-        let value = self.value(name).unwrap_or_default();
-        choices.iter().find(|(word, _)| word.eq_ignore_ascii_case(value)).map(|(_, choice)| *choice).ok_or_else(|| {
+    pub fn choice<T: Copy>(&self, name: &'static str, choices: &[(&str, T)]) -> Result<T, SettingsError> {
+        let value = self.text(name);
+        choices.iter().find(|(word, _)| word.eq_ignore_ascii_case(&value)).map(|(_, choice)| *choice).ok_or_else(|| {
             let words: Vec<&str> = choices.iter().map(|(word, _)| *word).collect();
-            invalid(name, value, format!("expected one of {}", words.join(", ")))
+            invalid(name, &value, format!("expected one of {}", words.join(", ")))
         })
     }
 }

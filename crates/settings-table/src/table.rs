@@ -1,5 +1,6 @@
-//! Every environment variable the server reads, with its default and meaning: the one table the
-//! reader takes its defaults from, and that `.env.example` must match (a test holds them equal).
+//! Every environment variable the server and its providers read, with its default and meaning:
+//! the one table the reader takes its defaults from, and that `.env.example` must match (a test
+//! in the server holds them equal).
 
 /// One variable of the table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

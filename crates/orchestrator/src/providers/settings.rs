@@ -1,6 +1,7 @@
 //! Provider settings, read once from a variable lookup (the process environment in the server, a
-//! map in tests) and checked before anything starts: real mode refuses to start without the
-//! credentials its providers need.
+//! map in tests) through the workspace's one settings reader, with the defaults of its table,
+//! and checked before anything starts: real mode refuses to start without the credentials its
+//! providers need.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -9,6 +10,7 @@ use std::time::Duration;
 
 use models::ModelLabel;
 use secrecy::SecretString;
+use settings_table::{SettingsError, Variables};
 
 use super::ProviderError;
 
@@ -118,14 +120,6 @@ impl fmt::Debug for OpenAiSettings {
     }
 }
 
-pub const DEFAULT_GEMINI_BASE_URL: &str = "https://generativelanguage.googleapis.com";
-pub const DEFAULT_TEXT_TIMEOUT: Duration = Duration::from_secs(90);
-/// The largest image answer read (base64 of a 4K PNG is well under it).
-pub const DEFAULT_MAX_IMAGE_BYTES: usize = 64 * 1024 * 1024;
-/// The sizes of the OpenAI image models; self-hosted servers often accept others, set
-/// `UW_OPENAI_IMAGE_SIZES` for them.
-const DEFAULT_OPENAI_IMAGE_SIZES: &str = "1024x1024,1536x1024,1024x1536";
-
 /// Everything the real providers need, checked once at startup.
 #[derive(Debug, Clone)]
 pub struct ProviderSettings {
@@ -158,7 +152,10 @@ impl ProviderSettings {
     /// Reads the settings through `lookup` (a variable name to its value); empty values count as
     /// unset. Fails naming the first variable that is missing or invalid for the chosen providers.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ProviderError> {
-        let get = |name: &str| lookup(name).map(|value| value.trim().to_owned()).filter(|value| !value.is_empty());
+        let vars = Variables::from_lookup(lookup);
+        let get = |name: &str| vars.optional(name);
+        // An unset kind is the mock here; the server passes `gemini`, the table's default, in
+        // real mode, so real mode never falls back to the mock silently.
         let kind = |name: &'static str| -> Result<ProviderKind, ProviderError> {
             match get(name) {
                 None => Ok(ProviderKind::Mock),
@@ -176,7 +173,7 @@ impl ProviderSettings {
             let api_key = get("GEMINI_API_KEY")
                 .or_else(|| get("GOOGLE_API_KEY"))
                 .ok_or(ProviderError::MissingVariable { variable: "GEMINI_API_KEY", provider: "gemini" })?;
-            let base_url = trim_base(&get("UW_GEMINI_BASE_URL").unwrap_or_else(|| DEFAULT_GEMINI_BASE_URL.to_owned()));
+            let base_url = trim_base(&vars.text("UW_GEMINI_BASE_URL"));
             Some(GeminiSettings { api_key: Secret::from(api_key), base_url })
         } else {
             None
@@ -185,7 +182,7 @@ impl ProviderSettings {
         let vertex = if uses(ProviderKind::Vertex) {
             let project = get("GOOGLE_CLOUD_PROJECT")
                 .ok_or(ProviderError::MissingVariable { variable: "GOOGLE_CLOUD_PROJECT", provider: "vertex" })?;
-            let location = get("GOOGLE_CLOUD_LOCATION").unwrap_or_else(|| "global".to_owned());
+            let location = vars.text("GOOGLE_CLOUD_LOCATION");
             let base_url = match get("UW_VERTEX_BASE_URL") {
                 Some(url) => trim_base(&url),
                 None if location == "global" => "https://aiplatform.googleapis.com".to_owned(),
@@ -200,7 +197,7 @@ impl ProviderSettings {
         let openai = if uses(ProviderKind::OpenAi) {
             let base_url = get("OPENAI_BASE_URL")
                 .ok_or(ProviderError::MissingVariable { variable: "OPENAI_BASE_URL", provider: "openai" })?;
-            let sizes = get("UW_OPENAI_IMAGE_SIZES").unwrap_or_else(|| DEFAULT_OPENAI_IMAGE_SIZES.to_owned());
+            let sizes = vars.text("UW_OPENAI_IMAGE_SIZES");
             let image_sizes = parse_sizes(&sizes).ok_or_else(|| ProviderError::InvalidVariable {
                 variable: "UW_OPENAI_IMAGE_SIZES",
                 reason: format!("`{sizes}` is not a comma-separated list of WIDTHxHEIGHT"),
@@ -213,31 +210,8 @@ impl ProviderSettings {
             None
         };
 
-        let text_timeout = match get("UW_TEXT_TIMEOUT_MS") {
-            None => DEFAULT_TEXT_TIMEOUT,
-            Some(value) => match value.parse::<u64>() {
-                Ok(ms) if ms > 0 => Duration::from_millis(ms),
-                _ => {
-                    return Err(ProviderError::InvalidVariable {
-                        variable: "UW_TEXT_TIMEOUT_MS",
-                        reason: format!("`{value}` is not a positive number of milliseconds"),
-                    });
-                }
-            },
-        };
-
-        let max_image_bytes = match get("UW_MAX_IMAGE_BYTES") {
-            None => DEFAULT_MAX_IMAGE_BYTES,
-            Some(value) => match value.parse::<usize>() {
-                Ok(bytes) if bytes > 0 => bytes,
-                _ => {
-                    return Err(ProviderError::InvalidVariable {
-                        variable: "UW_MAX_IMAGE_BYTES",
-                        reason: format!("`{value}` is not a positive number of bytes"),
-                    });
-                }
-            },
-        };
+        let text_timeout = vars.millis("UW_TEXT_TIMEOUT_MS", 1).map_err(invalid)?;
+        let max_image_bytes = vars.number("UW_MAX_IMAGE_BYTES", 1).map_err(invalid)?;
 
         Ok(ProviderSettings {
             text_provider,
@@ -246,12 +220,12 @@ impl ProviderSettings {
             vertex,
             openai,
             text_models: ModelPair {
-                fast: get("UW_TEXT_MODEL_FAST").unwrap_or_else(|| "gemini-3-flash-preview".to_owned()),
-                quality: get("UW_TEXT_MODEL_QUALITY").unwrap_or_else(|| "gemini-3-pro-preview".to_owned()),
+                fast: vars.text("UW_TEXT_MODEL_FAST"),
+                quality: vars.text("UW_TEXT_MODEL_QUALITY"),
             },
             image_models: ModelPair {
-                fast: get("UW_IMAGE_MODEL_FAST").unwrap_or_else(|| "gemini-2.5-flash-image".to_owned()),
-                quality: get("UW_IMAGE_MODEL_QUALITY").unwrap_or_else(|| "gemini-3-pro-image-preview".to_owned()),
+                fast: vars.text("UW_IMAGE_MODEL_FAST"),
+                quality: vars.text("UW_IMAGE_MODEL_QUALITY"),
             },
             text_timeout,
             max_image_bytes,
@@ -319,6 +293,11 @@ impl ProviderSettings {
             ProviderKind::OpenAi => self.openai.as_ref().map(|o| o.base_url.clone()).unwrap_or_default(),
         }
     }
+}
+
+/// A value the reader refused, as a provider error that names its variable.
+fn invalid(error: SettingsError) -> ProviderError {
+    ProviderError::InvalidVariable { variable: error.variable, reason: format!("`{}`: {}", error.value, error.reason) }
 }
 
 fn trim_base(url: &str) -> String {

@@ -1,12 +1,10 @@
 //! The server's settings: one validated value read from environment variables. Every variable,
-//! with its default and meaning, is in the table of `variables.rs`; reading goes through a map
+//! with its default and meaning, is in the `settings-table` crate; reading goes through a map
 //! so tests never touch the process environment, and a bad value stops startup with an error
 //! that names its variable.
 
-mod parse;
 #[cfg(test)]
 mod tests;
-mod variables;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -16,7 +14,8 @@ use std::time::Duration;
 use orchestrator::{EngineConfig, LowBalancePolicy};
 use orchestrator::{ProviderError, ProviderSettings};
 
-use parse::Variables;
+pub use settings_table::SettingsError;
+use settings_table::Variables;
 
 /// Which providers serve turns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,15 +42,6 @@ pub enum LogFormat {
     Pretty,
     /// One JSON object per line, for log collectors.
     Json,
-}
-
-/// A variable whose value cannot be used.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{variable}={value:?} is invalid: {reason}")]
-pub struct SettingsError {
-    pub variable: &'static str,
-    pub value: String,
-    pub reason: String,
 }
 
 /// Everything the server reads from its environment, checked once at startup.
@@ -192,7 +182,7 @@ fn provider_settings(
 ) -> Result<ProviderSettings, SettingsError> {
     let settings = match mode {
         Mode::Mock => ProviderSettings::from_lookup(|_| None),
-        Mode::Real => ProviderSettings::from_lookup(|name| vars.value(name).map(str::to_owned)),
+        Mode::Real => ProviderSettings::from_lookup(|name| vars.value(name)),
     };
     settings.map_err(|error| match error {
         ProviderError::MissingVariable { variable, provider } => SettingsError {

@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 
 use orchestrator::ProviderSettings;
 
-use super::variables::{VARIABLES, variable};
 use super::{LogFormat, Mode, Settings};
+use settings_table::{VARIABLES, variable};
 
 #[test]
 fn an_empty_environment_gives_the_documented_defaults() {
