@@ -126,3 +126,39 @@ fn table_default<T: FromStr>(name: &str) -> T {
 fn invalid(variable: &'static str, value: &str, reason: String) -> SettingsError {
     SettingsError { variable, value: value.to_owned(), reason }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::Variables;
+
+    fn read(pairs: &'static [(&'static str, &'static str)]) -> Variables<'static> {
+        Variables::from_lookup(|name| pairs.iter().find(|(key, _)| *key == name).map(|(_, value)| (*value).to_owned()))
+    }
+
+    #[test]
+    fn values_are_trimmed_and_empty_counts_as_unset() {
+        let vars = read(&[("UW_DATA_DIR", "  /srv/uw  "), ("UW_STATIC_DIR", "   ")]);
+        assert_eq!(vars.text("UW_DATA_DIR"), "/srv/uw");
+        assert_eq!(vars.optional("UW_STATIC_DIR"), None);
+        assert_eq!(vars.text("UW_STATIC_DIR"), "static", "the table's default");
+    }
+
+    #[test]
+    fn numbers_take_the_table_default_and_refuse_bad_values_naming_the_variable() {
+        assert_eq!(read(&[]).millis("UW_TEXT_TIMEOUT_MS", 1).unwrap(), Duration::from_millis(90_000));
+        let error = read(&[("UW_TEXT_TIMEOUT_MS", "soon")]).millis("UW_TEXT_TIMEOUT_MS", 1).unwrap_err();
+        assert_eq!((error.variable, error.value.as_str()), ("UW_TEXT_TIMEOUT_MS", "soon"));
+        let error = read(&[("UW_MAX_CONNECTIONS", "0")]).number::<usize>("UW_MAX_CONNECTIONS", 1).unwrap_err();
+        assert_eq!(error.to_string(), "UW_MAX_CONNECTIONS=\"0\" is invalid: must be at least 1");
+    }
+
+    #[test]
+    fn a_choice_ignores_case_and_lists_the_choices_when_refused() {
+        let vars = read(&[("UW_MODE", "REAL"), ("UW_LOG_FORMAT", "xml")]);
+        assert_eq!(vars.choice("UW_MODE", &[("mock", 0), ("real", 1)]).unwrap(), 1);
+        let error = vars.choice("UW_LOG_FORMAT", &[("pretty", 0), ("json", 1)]).unwrap_err();
+        assert_eq!(error.reason, "expected one of pretty, json");
+    }
+}
