@@ -2,15 +2,19 @@
 //! and cut out images, so image work never competes on equal terms with the async workers that
 //! carry narrative deltas.
 
-use std::sync::mpsc::{Receiver, Sender, channel, sync_channel};
+use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::thread;
 
 type Job = Box<dyn FnOnce() + Send + 'static>;
 
-/// The pool ended before the job did; only possible while the process is exiting.
+/// Jobs that may wait for a thread; past it a job is refused instead of queued behind work that
+/// no deadline could still cover.
+const MAX_QUEUED_JOBS: usize = 64;
+
+/// The pool could not run the job: its queue is full, or it ended (only while the process exits).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("the image worker pool is gone")]
+#[error("the image worker pool is full or gone")]
 pub struct CpuPoolGone;
 
 /// Runs `job` on the image CPU pool and waits for its result without holding an async worker.
@@ -25,17 +29,24 @@ where
     // The wait happens on a blocking-pool thread rather than through an async channel so that
     // tokio knows work is under way: with paused time (the tests), the clock must not jump to
     // the image deadline while a picture is still being painted.
-    tokio::task::spawn_blocking(move || {
+    let caller_waits = Arc::new(());
+    let still_wanted = Arc::downgrade(&caller_waits);
+    let result = tokio::task::spawn_blocking(move || {
         let (answer, result) = sync_channel(1);
         let wrapped: Job = Box::new(move || {
-            // The waiter may have gone (its turn was dropped); the work is done either way.
-            let _ = answer.send(job());
+            // A caller that gave up (its deadline passed) before the job started wants nothing:
+            // skipping it keeps abandoned work from delaying the images still awaited.
+            if still_wanted.strong_count() > 0 {
+                let _ = answer.send(job());
+            }
         });
         shared_pool().submit(wrapped)?;
         result.recv().map_err(|_| CpuPoolGone)
     })
     .await
-    .unwrap_or(Err(CpuPoolGone))
+    .unwrap_or(Err(CpuPoolGone));
+    drop(caller_waits);
+    result
 }
 
 fn shared_pool() -> &'static CpuPool {
@@ -48,14 +59,14 @@ fn shared_pool() -> &'static CpuPool {
 
 /// A fixed set of low-priority threads fed by one queue.
 struct CpuPool {
-    // A std channel is enough: submitting never blocks, and the workers block on the queue,
-    // which is what threads outside the async runtime are for.
-    jobs: Sender<Job>,
+    // A std channel is enough: submitting never blocks (a full queue refuses), and the workers
+    // block on the queue, which is what threads outside the async runtime are for.
+    jobs: SyncSender<Job>,
 }
 
 impl CpuPool {
     fn start(threads: usize) -> Self {
-        let (jobs, queue) = channel::<Job>();
+        let (jobs, queue) = sync_channel::<Job>(MAX_QUEUED_JOBS);
         let queue = Arc::new(Mutex::new(queue));
         for index in 0..threads.max(1) {
             let queue = Arc::clone(&queue);
@@ -68,7 +79,12 @@ impl CpuPool {
     }
 
     fn submit(&self, job: Job) -> Result<(), CpuPoolGone> {
-        self.jobs.send(job).map_err(|_| CpuPoolGone)
+        self.jobs.try_send(job).map_err(|error| {
+            if matches!(error, TrySendError::Full(_)) {
+                tracing::warn!(queued = MAX_QUEUED_JOBS, "the image worker queue is full; an image fails");
+            }
+            CpuPoolGone
+        })
     }
 }
 

@@ -10,6 +10,46 @@ use models::{ImageId, ImageUrl};
 
 use crate::background::remove_background;
 
+/// The widest or tallest image accepted, in pixels; 4K images of every aspect ratio fit.
+pub const MAX_IMAGE_SIDE: u32 = 8192;
+/// The most pixels an accepted image has (a 4K 16:9 image has about 17 million).
+pub const MAX_IMAGE_PIXELS: u64 = 25_000_000;
+/// The most memory one decode may allocate: an accepted image as RGBA, with room to spare.
+const MAX_DECODE_ALLOC: u64 = 256 * 1024 * 1024;
+
+/// Refuses dimensions over the maximum, with a reason a log reader understands. A small file
+/// can declare a huge picture, so this is asked before anything is decoded.
+pub fn check_dimensions(width: u32, height: u32) -> Result<(), String> {
+    let pixels = u64::from(width) * u64::from(height);
+    if width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE || pixels > MAX_IMAGE_PIXELS {
+        return Err(format!(
+            "the image is {width}x{height}, larger than the maximum of {MAX_IMAGE_SIDE} pixels a side \
+             and {MAX_IMAGE_PIXELS} pixels"
+        ));
+    }
+    Ok(())
+}
+
+/// Decodes with the dimension check first and an allocation limit, so a decompression bomb
+/// costs a header read, not gigabytes.
+fn decode_limited(bytes: &[u8], format: ImageFormat) -> Result<DynamicImage, StoreError> {
+    let (width, height) = image::ImageReader::with_format(io::Cursor::new(bytes), format)
+        .into_dimensions()
+        .map_err(|error| StoreError::InvalidImage(error.to_string()))?;
+    check_dimensions(width, height).map_err(StoreError::InvalidImage)?;
+    let mut reader = image::ImageReader::with_format(io::Cursor::new(bytes), format);
+    reader.limits(limits_for_decode());
+    reader.decode().map_err(|error| StoreError::InvalidImage(error.to_string()))
+}
+
+fn limits_for_decode() -> image::Limits {
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(MAX_IMAGE_SIDE);
+    limits.max_image_height = Some(MAX_IMAGE_SIDE);
+    limits.max_alloc = Some(MAX_DECODE_ALLOC);
+    limits
+}
+
 /// The folder, under the data dir, that holds generated images.
 pub fn generated_dir(data_dir: &Path) -> PathBuf {
     data_dir.join("images").join("generated")
@@ -41,8 +81,7 @@ pub fn check_and_store(bytes: &[u8], remove_bg: bool, data_dir: &Path) -> Result
         ImageFormat::WebP => "webp",
         other => return Err(StoreError::InvalidImage(format!("{other:?} is not served"))),
     };
-    let decoded = image::load_from_memory_with_format(bytes, format)
-        .map_err(|error| StoreError::InvalidImage(error.to_string()))?;
+    let decoded = decode_limited(bytes, format)?;
     if remove_bg && let Some(cut_out) = remove_background(&decoded) {
         let png = encode_png(&DynamicImage::ImageRgba8(cut_out))?;
         return store(&png, "png", true, data_dir);

@@ -104,16 +104,19 @@ async fn make_image(engine: &EngineInner, job: &RenderJob) -> RenderOutcome {
 
     let started = Instant::now();
     let elapsed_ms = |started: Instant| Some(started.elapsed().as_millis() as u64);
-    let generated = match tokio::time::timeout(engine.config.image_timeout, generator.generate(request)).await {
+    // One deadline covers the provider and the CPU work after it (decode, cut-out, store).
+    let deadline = tokio::time::Instant::now() + engine.config.image_timeout;
+    let generated = match tokio::time::timeout_at(deadline, generator.generate(request)).await {
         Err(_) => return failure(job, RenderReason::Timeout, elapsed_ms(started)),
         Ok(Err(error)) => return failure(job, reason_for(&error), elapsed_ms(started)),
         Ok(Ok(generated)) => generated,
     };
     let remove_background = job.job.remove_background;
-    let stored =
-        crate::cpu_pool::run_image_work(move || check_and_store(&generated.bytes, remove_background, &data_dir))
-            .await
-            .unwrap_or_else(|error| Err(StoreError::Storage(std::io::Error::other(error))));
+    let work = crate::cpu_pool::run_image_work(move || check_and_store(&generated.bytes, remove_background, &data_dir));
+    let stored = match tokio::time::timeout_at(deadline, work).await {
+        Err(_) => return failure(job, RenderReason::Timeout, elapsed_ms(started)),
+        Ok(stored) => stored.unwrap_or_else(|error| Err(StoreError::Storage(std::io::Error::other(error)))),
+    };
     match stored {
         Ok(stored) => success(job, stored, started.elapsed()),
         Err(StoreError::InvalidImage(_)) => failure(job, RenderReason::InvalidImage, elapsed_ms(started)),

@@ -126,14 +126,14 @@ pub fn decode_image(data: &str, mime_type: Option<String>) -> Result<crate::Gene
     Ok(crate::GeneratedImage { bytes: Bytes::from(bytes), mime_type })
 }
 
-/// Reads the image header: cheap, and enough to refuse text or a truncated file before the
-/// render task decodes it fully.
+/// Reads the image header: cheap, and enough to refuse text, a truncated file or a picture over
+/// the maximum size before the render task decodes it fully.
 pub fn check_image(bytes: &[u8]) -> Result<(), ImageError> {
     let format = image::guess_format(bytes).map_err(|_| ImageError::InvalidImage("not an image".to_owned()))?;
-    image::ImageReader::with_format(Cursor::new(bytes), format)
+    let (width, height) = image::ImageReader::with_format(Cursor::new(bytes), format)
         .into_dimensions()
         .map_err(|error| ImageError::InvalidImage(error.to_string()))?;
-    Ok(())
+    crate::image_store::check_dimensions(width, height).map_err(ImageError::InvalidImage)
 }
 
 /// One log line per answered image request: who answered, how fast, and the prompt's hash

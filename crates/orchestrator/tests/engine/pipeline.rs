@@ -173,3 +173,15 @@ fn a_symlink_planted_in_the_images_folder_is_never_written_through() {
     assert!(std::fs::symlink_metadata(&target).unwrap().is_file(), "the planted link is replaced by the image");
     assert_eq!(std::fs::read(&target).unwrap(), bytes);
 }
+
+#[test]
+fn a_decompression_bomb_is_refused_before_it_is_decoded() {
+    let temp = tempfile::tempdir().unwrap();
+    let header = super::harness::png_header(11_000, 11_000);
+    match check_and_store(&header, false, temp.path()) {
+        Err(orchestrator::image_store::StoreError::InvalidImage(reason)) => {
+            assert!(reason.contains("larger than the maximum"), "{reason}");
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}

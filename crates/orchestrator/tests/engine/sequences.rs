@@ -145,6 +145,42 @@ async fn a_panic_in_the_image_work_ends_in_one_failed_refunded_render_and_true_m
 }
 
 #[tokio::test]
+async fn the_image_deadline_covers_the_cpu_work_after_the_provider_answers() {
+    // Every image thread is kept busy until the turn has ended, so storing cannot start in time.
+    let threads = std::thread::available_parallelism().map_or(1, |count| count.get());
+    // The blockers wait at the barrier until the test arrives there too, after the turn.
+    let gate = Arc::new(std::sync::Barrier::new(threads + 1));
+    let started = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let blockers: Vec<_> = (0..threads)
+        .map(|_| {
+            let (gate, started) = (Arc::clone(&gate), Arc::clone(&started));
+            tokio::spawn(orchestrator::cpu_pool::run_image_work(move || {
+                started.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                gate.wait();
+            }))
+        })
+        .collect();
+    let waited = std::time::Instant::now();
+    while started.load(std::sync::atomic::Ordering::SeqCst) < threads {
+        assert!(waited.elapsed() < Duration::from_secs(30), "the blockers hold every image thread");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+
+    let game_master = ScriptedGameMaster::new(vec![answer("en-US", &DELTAS, scene_job("a dark hall"))]);
+    let images = FakeImages::new(ImageScript::Bytes(png_bytes()));
+    let turn = check(game_master, Some(images), input("en-US", 100), MockImage::Auto, |config| {
+        config.image_timeout = Duration::from_millis(300);
+    })
+    .await;
+    tokio::task::spawn_blocking(move || gate.wait()).await.unwrap();
+    let outcome = turn.outcome();
+    assert_eq!((outcome.status, outcome.reason), (RenderStatus::Failed, Some(RenderReason::Timeout)));
+    for blocker in blockers {
+        blocker.await.unwrap().unwrap();
+    }
+}
+
+#[tokio::test]
 async fn a_safety_block_sets_safety_and_the_badge() {
     let (game_master, images) = mock_providers();
     let turn = check(game_master, images, input("ko-KR", 100), MockImage::Safety, |_| {}).await;

@@ -281,3 +281,23 @@ async fn an_image_answer_over_the_size_cap_is_refused_as_a_provider_error() {
     assert!(result.unwrap_err().to_string().contains("larger than 200 bytes"));
     assert!(try_settings(&[("UW_MAX_IMAGE_BYTES", "lots")]).unwrap_err().to_string().contains("UW_MAX_IMAGE_BYTES"));
 }
+
+#[tokio::test]
+async fn an_image_declaring_more_pixels_than_the_maximum_is_refused_from_its_header() {
+    let bomb = png_header(11_000, 11_000);
+    let (result, _) = generate(
+        vec![Reply::json(200, gemini_image_answer(&base64(&bomb)))],
+        image_request(ModelLabel::Quality),
+        DEADLINE,
+    )
+    .await;
+    assert_eq!(reason(&result), "invalid_image");
+    assert!(result.unwrap_err().to_string().contains("11000x11000, larger than the maximum"));
+    let (result, _) = generate(
+        vec![Reply::json(200, gemini_image_answer(&base64(&png_header(4096, 2304))))],
+        image_request(ModelLabel::Quality),
+        DEADLINE,
+    )
+    .await;
+    assert_eq!(reason(&result), "ok", "a 4K header passes the cheap check");
+}
