@@ -62,7 +62,12 @@ fn types_are_strict() {
     check(Document::Input, set("/text", json!(12)), Some("text"));
     check(Document::Input, set("/client/viewport_w", json!(null)), Some("client.viewport_w"));
     check(Document::Output, set("/safety/blocked", json!("false")), Some("safety.blocked"));
-    check(Document::Input, |d| drop(d.as_object_mut().unwrap().remove("client")), None);
+    check(Document::Input, |d| drop(d.as_object_mut().unwrap().remove("client")), Some("client"));
+    check(
+        Document::Input,
+        |d| drop(d["economy_snapshot"].as_object_mut().unwrap().remove("signal")),
+        Some("economy_snapshot.signal"),
+    );
 }
 
 #[test]
