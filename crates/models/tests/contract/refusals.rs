@@ -241,3 +241,11 @@ fn malformed_documents_are_not_contract_errors() {
     latin1.splice(at..at + 2, [0xe9]);
     assert!(matches!(parse_turn_input(&latin1), Err(ContractError::Malformed { .. })), "non-UTF-8 is malformed");
 }
+
+#[test]
+fn an_id_counts_characters_and_names_the_character_it_refuses() {
+    let accented = models::Id::try_from("é".repeat(40)).unwrap_err();
+    assert!(accented.contains("contains 'é'"), "40 characters are within the length: {accented}");
+    let long = models::Id::try_from("a".repeat(65)).unwrap_err();
+    assert_eq!(long, "id must be 1..=64 characters, got 65");
+}
