@@ -12,7 +12,7 @@ if [ -z "${UW_URL:-}" ]; then
   work=$(mktemp -d)
   trap 'kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
   UW_BIND=127.0.0.1:0 UW_ADDR_FILE="$work/addr" UW_DATA_DIR="$work/data" UW_STATIC_DIR="$root/static" \
-    UW_MOCK_TOKEN_DELAY_MS=5 UW_MOCK_IMAGE_DELAY_MS=200 UW_IMAGE_TIMEOUT_MS=800 RUST_LOG=warn \
+    UW_MOCK_TOKEN_DELAY_MS=5 UW_MOCK_IMAGE_DELAY_MS=200 UW_IMAGE_TIMEOUT_MS=5000 RUST_LOG=warn \
     "$target_dir/debug/uw-server" >"$work/server.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 100); do
