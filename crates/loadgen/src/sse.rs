@@ -8,6 +8,10 @@ pub struct SseEvent {
     pub data: String,
 }
 
+/// The longest line kept. The server's lines are far shorter; a longer one is dropped whole
+/// instead of growing in memory for as long as no newline comes.
+const MAX_LINE_BYTES: usize = 1024 * 1024;
+
 /// Keeps the partial line and event between reads.
 #[derive(Debug, Default)]
 pub struct SseParser {
@@ -19,6 +23,10 @@ pub struct SseParser {
     pub retry_ms: Option<u64>,
     /// Comment lines seen (keep-alives).
     pub comments: u64,
+    /// Lines dropped for being longer than `MAX_LINE_BYTES`.
+    pub oversized_lines: u64,
+    /// The line being read has passed `MAX_LINE_BYTES`.
+    line_too_long: bool,
 }
 
 impl SseParser {
@@ -26,7 +34,16 @@ impl SseParser {
     pub fn feed(&mut self, bytes: &[u8], mut on_event: impl FnMut(SseEvent)) {
         for &byte in bytes {
             if byte != b'\n' {
-                self.line.push(byte);
+                if self.line.len() < MAX_LINE_BYTES {
+                    self.line.push(byte);
+                } else if !self.line_too_long {
+                    self.line_too_long = true;
+                    self.line = Vec::new();
+                }
+                continue;
+            }
+            if std::mem::take(&mut self.line_too_long) {
+                self.oversized_lines += 1;
                 continue;
             }
             if self.line.last() == Some(&b'\r') {
@@ -98,6 +115,20 @@ mod tests {
             assert_eq!(parser.retry_ms, Some(2000));
             assert_eq!(parser.comments, 1);
         }
+    }
+
+    #[test]
+    fn a_line_past_the_cap_is_dropped_without_being_held() {
+        let mut parser = SseParser::default();
+        let mut events = Vec::new();
+        parser.feed(b"data: ", |event| events.push(event));
+        for _ in 0..48 {
+            parser.feed(&[b'x'; 64 * 1024], |event| events.push(event));
+            assert!(parser.line.capacity() <= 2 * MAX_LINE_BYTES, "the partial line stays bounded");
+        }
+        parser.feed(b"\n\nid: 2\ndata: after\n\n", |event| events.push(event));
+        assert_eq!(parser.oversized_lines, 1);
+        assert_eq!(events, vec![SseEvent { id: Some(2), name: "message".into(), data: "after".into() }]);
     }
 
     #[test]
