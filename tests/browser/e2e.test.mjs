@@ -144,9 +144,14 @@ async function startRelay(target) {
   };
 }
 
-test("a dropped connection resumes from the last event without repeating text", async () => {
+test("a dropped connection resumes from the last event without repeating text", async (t) => {
   const relay = await startRelay(BASE_URL);
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  // Whatever an assertion does, the page and the relay close, so a red test cannot hang the run.
+  t.after(async () => {
+    await context.close();
+    await relay.close();
+  });
   const page = await context.newPage();
   const problems = [];
   page.on("pageerror", (error) => problems.push(error.message));
@@ -166,6 +171,4 @@ test("a dropped connection resumes from the last event without repeating text", 
   const result = await (await fetch(`${BASE_URL}/api/turns/${turnId}`)).json();
   assert.equal(shown, result.output.narrative, "the narrative on screen is the turn's, once");
   assert.deepEqual(problems, []);
-  await context.close();
-  await relay.close();
 });

@@ -28,4 +28,4 @@ done
 
 cd "$root"
 UW_URL="http://$(cat "$work/addr")" UW_SCREENSHOT_DIR="$root/target/browser" \
-  node --test --test-reporter=spec "$here/e2e.test.mjs"
+  timeout 600 node --test --test-timeout=120000 --test-reporter=spec "$here/e2e.test.mjs"
