@@ -11,6 +11,7 @@ const TEXT = {
     stages: { parse: "Parse", validate: "Validate", plan: "Plan", resolve: "Resolve", render: "Render", verify: "Verify", commit: "Commit" },
     busy: "A turn is still running.", failedStart: "The turn could not start", lost: "Connection lost; reconnecting…",
     first: "Type an action to begin.", risk: { low: "low risk", medium: "medium risk", high: "high risk" },
+    imageFailed: "The image could not be made; the story continues in text.",
   },
   "ko-KR": {
     title: "언더토우", signal: "시그널", shard: "메모리 샤드", lowBalance: "잔액 부족", language: "언어",
@@ -19,6 +20,7 @@ const TEXT = {
     stages: { parse: "해석", validate: "검증", plan: "계획", resolve: "해결", render: "렌더", verify: "확인", commit: "확정" },
     busy: "아직 턴이 진행 중입니다.", failedStart: "턴을 시작하지 못했습니다", lost: "연결이 끊겨 다시 연결하는 중…",
     first: "행동을 입력해 시작하세요.", risk: { low: "낮은 위험", medium: "중간 위험", high: "높은 위험" },
+    imageFailed: "이미지를 만들지 못해 텍스트로 계속합니다.",
   },
 };
 
@@ -199,14 +201,33 @@ function follow(eventsUrl, resultUrl) {
       return;
     }
     // The stream is closed for good before its render event: the result is still on the server.
-    const response = await fetch(resultUrl).catch(() => null);
-    const result = response?.ok ? await response.json() : null;
+    const awaitedImage = $("scene").dataset.state === "pending";
+    const result = await fetchResult(resultUrl);
     if (result?.output) {
       handlers.final({ data: result.output });
-      if (result.status === "complete") handlers.render({ status: "completed", render: result.output.render, economy: null });
+      if (result.status === "complete") handlers.render(recoveredRender(result.output.render, awaitedImage));
     }
     finishTurn();
   };
+}
+
+/** The turn's stored result, once complete (or as it stands after about ten seconds). */
+async function fetchResult(resultUrl) {
+  let result = null;
+  for (let attempt = 0; attempt < 20; attempt += 1) {
+    const response = await fetch(resultUrl).catch(() => null);
+    result = response?.ok ? await response.json() : result;
+    if (result?.status === "complete") break;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  return result;
+}
+
+/** A render event rebuilt from a stored result: an awaited image that has no URL failed. */
+function recoveredRender(render, awaitedImage) {
+  if (render.image_url) return { status: "completed", render, economy: null };
+  if (awaitedImage) return { status: "failed", render, economy: null, message: t().imageFailed };
+  return { status: "skipped", render, economy: null };
 }
 
 async function playTurn(text, actionId = null) {

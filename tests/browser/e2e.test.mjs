@@ -109,13 +109,15 @@ test("a failed image shows the fallback message and refunds the image", async ()
 /**
  * A TCP relay in front of the server. Armed with a marker, it ends the first connection whose
  * answer carries that marker right after relaying it, as a network drop would: the drop happens
- * at the same point of the stream however fast or slow the machine is.
+ * at the same point of the stream however fast or slow the machine is. With `refuseEvents`,
+ * every event stream asked for after the drop gets a 503, which ends an EventSource for good.
  */
 async function startRelay(target) {
   const { hostname, port } = new URL(target);
   const sockets = new Set();
   let marker = null;
   let drops = 0;
+  let refuseEvents = false;
   const relay = createServer((client) => {
     const upstream = connect(Number(port), hostname);
     for (const socket of [client, upstream]) {
@@ -123,7 +125,15 @@ async function startRelay(target) {
       socket.on("close", () => sockets.delete(socket));
       socket.on("error", () => {});
     }
-    client.pipe(upstream);
+    // Every request is looked at, since a browser may send one on a connection it keeps alive.
+    client.on("data", (chunk) => {
+      if (refuseEvents && drops > 0 && /^GET \S*\/events/.test(chunk.toString("latin1"))) {
+        upstream.destroy();
+        client.end("HTTP/1.1 503 Service Unavailable\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+        return;
+      }
+      upstream.write(chunk);
+    });
     upstream.on("data", (chunk) => {
       client.write(chunk);
       if (marker && chunk.includes(marker)) {
@@ -138,7 +148,10 @@ async function startRelay(target) {
   await new Promise((resolve) => relay.listen(0, "127.0.0.1", resolve));
   return {
     url: `http://127.0.0.1:${relay.address().port}`,
-    dropAfter: (text) => { marker = Buffer.from(text); },
+    dropAfter: (text, options = {}) => {
+      marker = Buffer.from(text);
+      refuseEvents = options.refuseEvents ?? false;
+    },
     drops: () => drops,
     close: () => new Promise((resolve) => { sockets.forEach((socket) => socket.destroy()); relay.close(resolve); }),
   };
@@ -170,5 +183,27 @@ test("a dropped connection resumes from the last event without repeating text", 
   const turnId = new URL(followed[0].url()).pathname.split("/")[3];
   const result = await (await fetch(`${BASE_URL}/api/turns/${turnId}`)).json();
   assert.equal(shown, result.output.narrative, "the narrative on screen is the turn's, once");
+  assert.deepEqual(problems, []);
+});
+
+test("a stream lost for good before its render shows the stored result and says the image failed", async (t) => {
+  const relay = await startRelay(BASE_URL);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  t.after(async () => {
+    await context.close();
+    await relay.close();
+  });
+  const page = await context.newPage();
+  const problems = [];
+  page.on("pageerror", (error) => problems.push(error.message));
+  await page.goto(`${relay.url}/?mock_image=fail&seed=17`);
+  relay.dropAfter("event: final", { refuseEvents: true });
+  await act(page, "I touch the rune");
+  await turnDone(page);
+  assert.equal(relay.drops(), 1, "the stream was cut right after final");
+  assert.equal(await byTestId(page, "scene-message").isVisible(), true, "the failure is shown, not a finished scene");
+  assert.match(await byTestId(page, "scene-message").textContent(), /could not be made/);
+  const signal = Number(await byTestId(page, "signal").textContent());
+  assert.ok(signal >= 95 && signal <= 99, `the stored result carries the refund: ${signal}`);
   assert.deepEqual(problems, []);
 });
