@@ -119,6 +119,9 @@ async fn run(options: Options) -> anyhow::Result<String> {
     Ok(if options.json { json.to_string() } else { serde_json::to_string_pretty(&json)? })
 }
 
+/// How long a client waits after a failed connection or turn before it tries again.
+const RETRY_PAUSE: Duration = Duration::from_millis(50);
+
 /// Order violations of all streams, by kind.
 static VIOLATIONS: Mutex<BTreeMap<&'static str, u64>> = Mutex::new(BTreeMap::new());
 
@@ -143,7 +146,7 @@ async fn client_loop(client: usize, options: Arc<Options>, totals: Arc<Mutex<Tot
                 Ok(fresh) => connection = Some(fresh),
                 Err(_) => {
                     totals.lock().unwrap().error(TurnError::Connect.kind());
-                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    tokio::time::sleep(RETRY_PAUSE).await;
                     continue;
                 }
             }
@@ -156,22 +159,30 @@ async fn client_loop(client: usize, options: Arc<Options>, totals: Arc<Mutex<Tot
         let mut order = OrderCheck::default();
         let result =
             run_turn(connection.as_mut().expect("connected above"), &options.host, &path, &body, &mut order).await;
-        let mut totals = totals.lock().unwrap();
-        totals.open_streams -= 1;
-        match result {
-            Ok(timing) => totals.record(timing, options.token_delay),
-            Err(error) => {
-                totals.error(error.kind());
-                connection = None;
+        {
+            let mut totals = totals.lock().unwrap();
+            totals.open_streams -= 1;
+            match result {
+                Ok(timing) => totals.record(timing, options.token_delay),
+                Err(error) => {
+                    totals.error(error.kind());
+                    connection = None;
+                }
             }
         }
-        let mut violations = VIOLATIONS.lock().unwrap();
-        for (kind, count) in order.violations {
-            *violations.entry(kind).or_default() += count;
+        {
+            let mut violations = VIOLATIONS.lock().unwrap();
+            for (kind, count) in order.violations {
+                *violations.entry(kind).or_default() += count;
+            }
         }
         done += 1;
         if options.mode == Mode::Hold {
             break;
+        }
+        if connection.is_none() {
+            // A server that refuses every turn must not be answered with a tight loop.
+            tokio::time::sleep(RETRY_PAUSE).await;
         }
     }
 }
@@ -181,12 +192,15 @@ async fn background_images(options: Arc<Options>, deadline: Option<Instant>) {
     let body = options.body(0);
     let path = options.path("scene", 0);
     while deadline.is_none_or(|deadline| Instant::now() < deadline) {
-        let Ok(mut connection) = http::Connection::connect(&options.address).await else { continue };
-        while connection.is_reusable() {
-            let mut order = OrderCheck::default();
-            if run_turn(&mut connection, &options.host, &path, &body, &mut order).await.is_err() {
-                break;
+        if let Ok(mut connection) = http::Connection::connect(&options.address).await {
+            while connection.is_reusable() {
+                let mut order = OrderCheck::default();
+                if run_turn(&mut connection, &options.host, &path, &body, &mut order).await.is_err() {
+                    break;
+                }
             }
         }
+        // Reached only when connecting or a turn failed: pause rather than spin at the server.
+        tokio::time::sleep(RETRY_PAUSE).await;
     }
 }

@@ -83,6 +83,13 @@ fn invalid(path: &str, message: String) -> ContractError {
         Some(index) => message[..index].to_owned(),
         None => message,
     };
-    let field = (path != "." && path != "?").then(|| path.to_owned());
+    let mut field = (path != "." && path != "?").then(|| path.to_owned());
+    // serde reports a missing field at the object that lacks it; the client needs its own path.
+    if let Some(name) = message.strip_prefix("missing field `").and_then(|rest| rest.strip_suffix('`')) {
+        field = Some(match field {
+            Some(parent) => format!("{parent}.{name}"),
+            None => name.to_owned(),
+        });
+    }
     ContractError::Invalid { field, message }
 }

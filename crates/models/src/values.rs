@@ -180,8 +180,9 @@ macro_rules! checked_string {
 
 fn check_id(value: &str) -> Result<(), String> {
     let valid_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ':');
-    if value.is_empty() || value.len() > 64 {
-        return Err(format!("id must be 1..=64 characters, got {}", value.chars().count()));
+    let length = value.chars().count();
+    if length == 0 || length > 64 {
+        return Err(format!("id must be 1..=64 characters, got {length}"));
     }
     match value.chars().find(|&c| !valid_char(c)) {
         Some(bad) => Err(format!("id contains {bad:?}; allowed are A-Z a-z 0-9 _ - . :")),

@@ -38,6 +38,26 @@ pub struct Engine {
     inner: Arc<EngineInner>,
 }
 
+/// How often expired turns are forgotten besides at every turn start, so an idle server frees
+/// them too.
+const SWEEP_EVERY: Duration = Duration::from_secs(1);
+
+/// Sweeps the store every `SWEEP_EVERY` for as long as the engine lives (it holds no strong
+/// reference). Without a runtime (an engine built outside one) only turn starts sweep.
+fn sweep_on_a_timer(inner: &Arc<EngineInner>) {
+    let Ok(runtime) = tokio::runtime::Handle::try_current() else { return };
+    let engine = Arc::downgrade(inner);
+    runtime.spawn(async move {
+        let mut ticks = tokio::time::interval(SWEEP_EVERY);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            let Some(engine) = engine.upgrade() else { return };
+            engine.store.sweep(Instant::now());
+        }
+    });
+}
+
 impl Engine {
     /// An engine with these providers; `images = None` makes every image fail as `unavailable`.
     pub fn new(
@@ -59,7 +79,9 @@ impl Engine {
             closing: AtomicBool::new(false),
             turn_ids: TurnIdSource::new(),
         };
-        Engine { inner: Arc::new(inner) }
+        let inner = Arc::new(inner);
+        sweep_on_a_timer(&inner);
+        Engine { inner }
     }
 
     pub fn config(&self) -> &EngineConfig {

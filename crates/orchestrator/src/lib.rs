@@ -54,4 +54,5 @@ pub mod testing {
     };
     pub use crate::redact::prompt_hash;
     pub use crate::stages::validate::MAX_REPAIRS;
+    pub use crate::store::TurnStore;
 }

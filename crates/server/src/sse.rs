@@ -19,6 +19,9 @@ use serde_json::json;
 /// Sent first on every stream: how long a browser waits before it reconnects.
 const RETRY: &[u8] = b"retry: 2000\n\n";
 const KEEP_ALIVE: &[u8] = b": keep-alive\n\n";
+/// A replay is written in pieces of about this size, each sent before the next is framed, so a
+/// long backlog costs one piece of memory per reader and waits for a slow reader.
+const REPLAY_BATCH_BYTES: usize = 64 * 1024;
 
 /// The URL a client follows a turn's events at.
 pub fn events_url(turn_id: &TurnId) -> String {
@@ -121,6 +124,9 @@ pub fn follow(
                 seen += 1;
                 write_event(&mut pending, seen, &event);
                 finished |= event.is_last();
+                if pending.len() >= REPLAY_BATCH_BYTES {
+                    yield Ok(pending.split().freeze());
+                }
             }
             if !pending.is_empty() {
                 yield Ok(pending.split().freeze());
@@ -169,6 +175,37 @@ mod tests {
         let data = text.strip_prefix("id: 1\nevent: turn\ndata: ").and_then(|rest| rest.strip_suffix("\n\n")).unwrap();
         let data: serde_json::Value = serde_json::from_str(data).unwrap();
         assert_eq!(data, json!({"turn_id": "t1", "events_url": "/api/turns/t1/events", "result_url": "/api/turns/t1"}));
+    }
+
+    #[tokio::test]
+    async fn a_long_backlog_is_replayed_in_bounded_pieces() {
+        use futures::StreamExt;
+        use orchestrator::TurnEventSink;
+        use orchestrator::testing::TurnStore;
+
+        let store = TurnStore::new(Duration::from_secs(60), 10);
+        let record = store.insert(TurnId::parse("t1").unwrap());
+        let delta = "a".repeat(1000);
+        for _ in 0..3000 {
+            record.emit(TurnEvent::Narrative { text: delta.clone() });
+        }
+        record.emit(TurnEvent::Render(Box::new(models::RenderOutcome {
+            status: models::RenderStatus::Skipped,
+            reason: Some(models::RenderReason::NoImageJob),
+            message: None,
+            render: models::RenderOutput::default(),
+            economy: None,
+            safety: None,
+        })));
+        let pieces: Vec<Bytes> = follow(record, 0, Duration::from_secs(60), &Arc::new(OpenStreams::default()))
+            .map(|p| p.unwrap())
+            .collect()
+            .await;
+        let largest = pieces.iter().map(Bytes::len).max().unwrap();
+        assert!(largest < REPLAY_BATCH_BYTES + 2000, "a piece of {largest} bytes");
+        let text: String = pieces.iter().map(|piece| String::from_utf8(piece.to_vec()).unwrap()).collect();
+        assert_eq!(text.matches("event: narrative\n").count(), 3000, "every event once");
+        assert!(text.ends_with("event: render\n") || text.contains("id: 3001\nevent: render\n"));
     }
 
     #[test]

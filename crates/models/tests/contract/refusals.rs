@@ -62,7 +62,12 @@ fn types_are_strict() {
     check(Document::Input, set("/text", json!(12)), Some("text"));
     check(Document::Input, set("/client/viewport_w", json!(null)), Some("client.viewport_w"));
     check(Document::Output, set("/safety/blocked", json!("false")), Some("safety.blocked"));
-    check(Document::Input, |d| drop(d.as_object_mut().unwrap().remove("client")), None);
+    check(Document::Input, |d| drop(d.as_object_mut().unwrap().remove("client")), Some("client"));
+    check(
+        Document::Input,
+        |d| drop(d["economy_snapshot"].as_object_mut().unwrap().remove("signal")),
+        Some("economy_snapshot.signal"),
+    );
 }
 
 #[test]
@@ -235,4 +240,12 @@ fn malformed_documents_are_not_contract_errors() {
     let at = latin1.windows(2).position(|w| w == "é".as_bytes()).unwrap();
     latin1.splice(at..at + 2, [0xe9]);
     assert!(matches!(parse_turn_input(&latin1), Err(ContractError::Malformed { .. })), "non-UTF-8 is malformed");
+}
+
+#[test]
+fn an_id_counts_characters_and_names_the_character_it_refuses() {
+    let accented = models::Id::try_from("é".repeat(40)).unwrap_err();
+    assert!(accented.contains("contains 'é'"), "40 characters are within the length: {accented}");
+    let long = models::Id::try_from("a".repeat(65)).unwrap_err();
+    assert_eq!(long, "id must be 1..=64 characters, got 65");
 }

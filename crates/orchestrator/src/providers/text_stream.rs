@@ -30,6 +30,10 @@ pub type PayloadParser = fn(&str) -> Result<Payload, GameMasterError>;
 /// The longest answer text read: many times a full TurnOutput with the longest narrative the
 /// contract allows, and the bound on what an endless answer holds in memory.
 pub const MAX_ANSWER_BYTES: usize = 512 * 1024;
+/// Once an answer has begun, a pause between chunks longer than this share of the whole timeout
+/// ends it: a provider that stalls mid-stream would otherwise hold the player for every attempt's
+/// full timeout. The wait for the first chunk (a model thinking) has the whole timeout.
+const IDLE_SHARE_OF_TIMEOUT: u32 = 4;
 /// How much of an error answer is read to summarise it.
 const MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
 
@@ -68,8 +72,17 @@ pub fn answer_stream(
         let mut body = response.bytes_stream();
         let mut sse = SseDecoder::new();
         let mut answer = Answer::default();
+        let idle = timeout / IDLE_SHARE_OF_TIMEOUT;
+        let mut begun = false;
         loop {
-            let (events, body_over) = match tokio::time::timeout_at(deadline, body.next()).await {
+            let wait_until = if begun { deadline.min(tokio::time::Instant::now() + idle) } else { deadline };
+            let next = tokio::time::timeout_at(wait_until, body.next()).await;
+            begun = true;
+            let (events, body_over) = match next {
+                Err(_) if wait_until < deadline => {
+                    yield Err(GameMasterError::Stream(format!("the answer stalled for {} ms", idle.as_millis())));
+                    return;
+                }
                 Err(_) => {
                     yield Err(timed_out());
                     return;

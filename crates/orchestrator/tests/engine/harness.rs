@@ -127,7 +127,8 @@ pub fn config(data_dir: &Path) -> EngineConfig {
         data_dir: data_dir.to_path_buf(),
         image_cost_signal: 10,
         low_balance_policy: LowBalancePolicy::TextOnly,
-        image_timeout: Duration::from_secs(5),
+        // Room for a debug build painting on a busy machine; tests of the deadline set their own.
+        image_timeout: Duration::from_secs(60),
         max_concurrent_images: 8,
         max_turns_in_flight: 1000,
         turn_retention: Duration::from_secs(600),

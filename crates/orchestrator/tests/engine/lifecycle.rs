@@ -58,3 +58,18 @@ async fn turns_past_the_limit_are_refused_until_one_ends() {
     let leftovers: Vec<_> = std::fs::read_dir(temp.path()).into_iter().flatten().flatten().collect();
     assert!(leftovers.iter().all(|entry| !entry.file_name().to_string_lossy().starts_with(".tmp")));
 }
+
+#[tokio::test]
+async fn expired_turns_are_forgotten_on_a_timer_without_another_turn_starting() {
+    let temp = tempfile::tempdir().unwrap();
+    let mut settings = config(temp.path());
+    settings.turn_retention = Duration::from_millis(200);
+    let engine = Engine::new(settings, Arc::new(MockGameMaster::new(Duration::ZERO)), None);
+    let options = TurnOptions { seed: Some(1), mock_image: MockImage::None };
+    let record = engine.start_turn(input("en-US", 100), options).unwrap();
+    let waited = std::time::Instant::now();
+    while record.status() != TurnStatus::Complete || !engine.store().is_empty() {
+        assert!(waited.elapsed() < Duration::from_secs(30), "the expired turn is forgotten within 30 s");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}

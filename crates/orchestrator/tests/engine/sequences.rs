@@ -148,15 +148,15 @@ async fn a_panic_in_the_image_work_ends_in_one_failed_refunded_render_and_true_m
 async fn the_image_deadline_covers_the_cpu_work_after_the_provider_answers() {
     // Every image thread is kept busy until the turn has ended, so storing cannot start in time.
     let threads = std::thread::available_parallelism().map_or(1, |count| count.get());
-    let gate = Arc::new(std::sync::RwLock::new(()));
-    let held = gate.write().unwrap();
+    // The blockers wait at the barrier until the test arrives there too, after the turn.
+    let gate = Arc::new(std::sync::Barrier::new(threads + 1));
     let started = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let blockers: Vec<_> = (0..threads)
         .map(|_| {
             let (gate, started) = (Arc::clone(&gate), Arc::clone(&started));
             tokio::spawn(orchestrator::testing::run_image_work(move || {
                 started.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-                drop(gate.read());
+                gate.wait();
             }))
         })
         .collect();
@@ -172,7 +172,7 @@ async fn the_image_deadline_covers_the_cpu_work_after_the_provider_answers() {
         config.image_timeout = Duration::from_millis(300);
     })
     .await;
-    drop(held);
+    tokio::task::spawn_blocking(move || gate.wait()).await.unwrap();
     let outcome = turn.outcome();
     assert_eq!((outcome.status, outcome.reason), (RenderStatus::Failed, Some(RenderReason::Timeout)));
     for blocker in blockers {

@@ -269,3 +269,18 @@ async fn a_line_without_an_end_is_refused_at_the_line_cap() {
     let answer = collect(&gemini(&server, &[]).await, None).await;
     assert!(stream_error(&answer).contains("longer than"), "{:?}", answer.last());
 }
+
+#[tokio::test]
+async fn an_answer_that_stalls_mid_stream_ends_after_the_idle_timeout_not_the_whole_one() {
+    let first = format!("data: {}\r\n\r\n", gemini_text_event("{\"language\": \"ko-KR\", \"narrative\": \"The door"));
+    let rest = format!("data: {}\r\n\r\n", gemini_text_event(" opens"));
+    let stalled = Reply::Stream {
+        chunks: vec![first.into_bytes(), rest.into_bytes()],
+        pause: Duration::from_secs(6),
+        complete: true,
+    };
+    let server = FakeServer::start(vec![stalled]).await;
+    let game_master = gemini(&server, &[("UW_TEXT_TIMEOUT_MS", "8000")]).await;
+    let answer = collect(&game_master, None).await;
+    assert_eq!(stream_error(&answer), "the answer stalled for 2000 ms");
+}

@@ -50,9 +50,15 @@ pub fn configure(state: web::Data<AppState>) -> impl FnOnce(&mut web::ServiceCon
             .service(web::resource("/api/turns/{turn_id}").route(web::get().to(result::get_result)))
             .service(web::resource("/api/schema/turn-input").route(web::get().to(schema::turn_input)))
             .service(web::resource("/api/schema/turn-output").route(web::get().to(schema::turn_output)))
-            .service(web::resource("/healthz").route(web::get().to(health::healthz)))
+            .service(
+                web::resource("/healthz").route(web::get().to(health::healthz)).route(web::head().to(health::healthz)),
+            )
             .service(web::resource("/metrics").route(web::get().to(metrics::metrics)))
-            .service(web::resource("/static/images/generated/{file}").route(web::get().to(files::generated_image)))
+            .service(
+                web::resource("/static/images/generated/{file}")
+                    .route(web::get().to(files::generated_image))
+                    .route(web::head().to(files::generated_image)),
+            )
             .service(files::web_client(&static_dir));
     }
 }

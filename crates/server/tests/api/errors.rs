@@ -99,7 +99,7 @@ async fn every_refused_turn_request_gets_its_status_code_and_field() {
             "invalid_input",
             Some("previous_image_url"),
         ),
-        refusal("a missing field", json_body(json!({"language": "en-US"})), 422, "invalid_input", None),
+        refusal("a missing field", json_body(json!({"language": "en-US"})), 422, "invalid_input", Some("client")),
     ];
     let query = |name, query, field| {
         let mut case = refusal(name, json_body(turn_body(100)), 400, "bad_query", Some(field));

@@ -77,3 +77,18 @@ async fn the_schemas_are_served_as_json() {
         assert!(schema["properties"][property].is_object(), "{path} describes {property}");
     }
 }
+
+#[tokio::test]
+async fn head_is_answered_on_the_health_check_and_on_images() {
+    let app = spawn_app().await;
+    let health = app.client.head(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(health.status(), 200);
+
+    let events = app.run_turn("mock_image=scene&seed=3").await;
+    let render = &events.last().unwrap().data;
+    let url = render["render"]["image_url"].as_str().expect("an image was made");
+    let image = app.client.head(app.url(url)).send().await.unwrap();
+    assert_eq!(image.status(), 200);
+    assert_eq!(image.headers()["content-type"], "image/png");
+    assert!(image.bytes().await.unwrap().is_empty(), "HEAD has no body");
+}

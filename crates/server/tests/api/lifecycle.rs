@@ -63,7 +63,8 @@ async fn fifty_clients_leaving_mid_stream_leave_no_turn_or_stream_behind() {
 
 #[tokio::test]
 async fn shutdown_while_images_render_gives_every_turn_its_render_event() {
-    let mut app = spawn_app_with(&[("UW_MOCK_IMAGE_DELAY_MS", "1000")]).await;
+    // A grace far beyond the images' time: what is tested is that the grace is used, not its length.
+    let mut app = spawn_app_with(&[("UW_MOCK_IMAGE_DELAY_MS", "1000"), ("UW_SHUTDOWN_GRACE_MS", "60000")]).await;
     let mut readers = Vec::new();
     for seed in 0..6 {
         let response = app.post_turn(&format!("mock_image=scene&seed={seed}"), &turn_body(100)).await;
