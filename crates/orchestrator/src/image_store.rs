@@ -2,7 +2,7 @@
 //! `<data>/images/generated/`. Blocking code: the render task runs it off the async workers.
 
 use std::fs;
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
 use image::{DynamicImage, ImageFormat};
@@ -117,6 +117,28 @@ fn store(bytes: &[u8], extension: &str, background_removed: bool, data_dir: &Pat
     Ok(StoredImage { image_id, image_url, background_removed })
 }
 
+/// The largest stored image read back as the reference of the next picture: far above any image
+/// that passes the size checks, so only a file that is not ours can reach it.
+const MAX_REFERENCE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Reads one of our stored images back (the reference of the next picture). Only a regular file
+/// under its own name counts: a symlink planted in the folder is not followed, so no other file
+/// of the machine can be sent to a provider, and a file larger than any stored image is refused.
+pub(crate) fn read_stored(data_dir: &Path, url: &ImageUrl) -> io::Result<Vec<u8>> {
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NOFOLLOW);
+    let file = options.open(generated_dir(data_dir).join(url.file_name()))?;
+    let metadata = file.metadata()?;
+    if !metadata.is_file() || metadata.len() > MAX_REFERENCE_BYTES {
+        return Err(io::Error::new(io::ErrorKind::InvalidData, "not one of the stored images"));
+    }
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    file.take(MAX_REFERENCE_BYTES).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
 /// The prefix of every temporary file in the images folder.
 const TEMP_PREFIX: &str = ".tmp-";
 
@@ -149,4 +171,30 @@ pub fn remove_stale_temp_files(data_dir: &Path) -> io::Result<usize> {
         }
     }
     Ok(removed)
+}
+
+#[cfg(test)]
+mod tests {
+    use models::ImageUrl;
+
+    use super::{generated_dir, read_stored};
+
+    #[test]
+    fn a_stored_image_is_read_back_but_a_planted_symlink_is_not_followed() {
+        let temp = tempfile::tempdir().unwrap();
+        let dir = generated_dir(temp.path());
+        std::fs::create_dir_all(&dir).unwrap();
+        let stored = ImageUrl::try_from("/static/images/generated/img_0123456789abcdef01234567.png").unwrap();
+        std::fs::write(dir.join(stored.file_name()), b"png bytes").unwrap();
+        assert_eq!(read_stored(temp.path(), &stored).unwrap(), b"png bytes");
+
+        #[cfg(unix)]
+        {
+            let secret = temp.path().join("secret.txt");
+            std::fs::write(&secret, "a key").unwrap();
+            let planted = ImageUrl::try_from("/static/images/generated/img_fedcba9876543210fedcba98.png").unwrap();
+            std::os::unix::fs::symlink(&secret, dir.join(planted.file_name())).unwrap();
+            assert!(read_stored(temp.path(), &planted).is_err(), "the link is not followed");
+        }
+    }
 }

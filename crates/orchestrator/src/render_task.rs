@@ -15,7 +15,7 @@ use models::{
 
 use crate::engine_state::EngineInner;
 use crate::image_generator::{ImageError, ImageRequest, ReferenceImage};
-use crate::image_store::{StoreError, StoredImage, check_and_store, generated_dir};
+use crate::image_store::{StoreError, StoredImage, check_and_store, read_stored};
 use crate::messages;
 use crate::redact::prompt_hash;
 use crate::turn_context::{RenderHandoff, TurnContext};
@@ -143,7 +143,8 @@ fn reason_for(error: &ImageError) -> RenderReason {
 /// reference, never a failed turn.
 async fn read_reference(data_dir: &std::path::Path, url: Option<&ImageUrl>) -> Option<ReferenceImage> {
     let url = url?;
-    let bytes = tokio::fs::read(generated_dir(data_dir).join(url.file_name())).await.ok()?;
+    let (dir, stored) = (data_dir.to_path_buf(), url.clone());
+    let bytes = tokio::task::spawn_blocking(move || read_stored(&dir, &stored)).await.ok()?.ok()?;
     let mime_type = match url.file_name().rsplit_once('.')?.1 {
         "png" => "image/png",
         "jpg" => "image/jpeg",
