@@ -73,15 +73,19 @@ pub(crate) fn spawn(turn: &TurnContext, job: RenderJob, handoff: &mut RenderHand
         // A panic anywhere in the image work still ends the turn with one failed, refunded
         // `render`, so the stream, the record and the metrics never wait for an image that died.
         let made = AssertUnwindSafe(make_image(&engine, &job)).catch_unwind();
-        let outcome = tokio::select! {
+        let mut outcome = tokio::select! {
             made = made => made.unwrap_or_else(|_| {
                 tracing::error!(turn_id = %job.turn_id, "the image work panicked; the image fails");
                 failure(&job, RenderReason::ProviderError, None)
             }),
             () = engine.cancel.cancelled() => failure(&job, RenderReason::Unavailable, None),
         };
-        if let Some(gate) = final_gate {
-            let _ = gate.await;
+        // A stage that failed after this task was spawned made `final` the safe fallback, which
+        // charged nothing: the turn's own charge is neither refunded nor written back.
+        if let Some(gate) = final_gate
+            && gate.await.unwrap_or(false)
+        {
+            outcome.economy = None;
         }
         span.in_scope(|| log_outcome(&job.turn_id, &job.job, &outcome));
         engine.metrics.record_outcome(outcome.status, outcome.reason, outcome.render.generation_time_ms);

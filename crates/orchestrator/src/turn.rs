@@ -23,12 +23,13 @@ pub(crate) async fn drive_turn(turn: TurnContext, in_flight: InFlightGuard) {
         let (open_gate, final_gate) = oneshot::channel();
         let mut handoff = RenderHandoff { final_gate: Some(final_gate), in_flight: Some(in_flight) };
         let outcome = AssertUnwindSafe(run_stages(&turn, &mut handoff)).catch_unwind().await;
-        if outcome.is_err() {
+        let fell_back = outcome.is_err() && {
             tracing::error!("a stage panicked; the turn ends with the safe fallback");
-            finish_after_panic(&turn);
-        }
-        // Opening the gate after `final` lets a waiting render task send `render`.
-        let _ = open_gate.send(());
+            finish_after_panic(&turn)
+        };
+        // Opening the gate after `final` lets a waiting render task send `render`; it learns
+        // whether that `final` was the fallback, which charged nothing.
+        let _ = open_gate.send(fell_back);
         drop(handoff);
     }
     .instrument(span)
@@ -49,10 +50,11 @@ async fn run_stages(turn: &TurnContext, handoff: &mut RenderHandoff) {
 }
 
 /// Sends whatever a panicking stage left unsent: the fallback `final`, and a `render` unless a
-/// render task already owns it.
-fn finish_after_panic(turn: &TurnContext) {
+/// render task already owns it. Returns whether `final` is the fallback.
+fn finish_after_panic(turn: &TurnContext) -> bool {
     let mut fallback = fallback_output(&turn.input, 0);
-    if !turn.final_sent.load(Ordering::SeqCst) {
+    let fell_back = !turn.final_sent.load(Ordering::SeqCst);
+    if fell_back {
         turn.stage(AgentPhase::Commit, StageStatus::Fail);
         turn.emit(TurnEvent::Final { data: Box::new(fallback.clone()) });
     }
@@ -67,4 +69,5 @@ fn finish_after_panic(turn: &TurnContext) {
             safety: None,
         })));
     }
+    fell_back
 }

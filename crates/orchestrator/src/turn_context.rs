@@ -79,8 +79,9 @@ impl TurnContext {
 }
 
 /// Everything the render stage needs to hand the image work over: the gate the render task
-/// waits on (so `render` never overtakes `final`) and the turn's place among those in flight.
+/// waits on (so `render` never overtakes `final`; it carries whether that `final` was the safe
+/// fallback) and the turn's place among those in flight.
 pub(crate) struct RenderHandoff {
-    pub(crate) final_gate: Option<oneshot::Receiver<()>>,
+    pub(crate) final_gate: Option<oneshot::Receiver<bool>>,
     pub(crate) in_flight: Option<InFlightGuard>,
 }

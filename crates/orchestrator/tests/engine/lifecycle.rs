@@ -2,11 +2,12 @@
 //! unfinished image work cleanly.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use models::{RenderReason, RenderStatus, TurnEvent, TurnId};
+use models::{AgentPhase, RenderReason, RenderStatus, StageStatus, TurnEvent, TurnId};
 use orchestrator::MockGameMaster;
-use orchestrator::{Engine, MockImage, StartError, TurnOptions, TurnStatus};
+use orchestrator::{Engine, MockImage, StartError, TurnEventSink, TurnOptions, TurnStatus};
 
 use super::harness::{FakeImages, ImageScript, RecordingSink, config, input};
 
@@ -39,6 +40,43 @@ fn sink_final_cost(sink: &RecordingSink) -> u32 {
         .iter()
         .find_map(|e| if let TurnEvent::Final { data } = e { Some(data.economy.cost.signal) } else { None })
         .unwrap()
+}
+
+/// Records events, and panics once when the verify stage starts: a fault in a stage that runs
+/// after the image work was spawned.
+#[derive(Default)]
+struct PanicAtVerify {
+    recorded: RecordingSink,
+    panicked: AtomicBool,
+}
+
+impl TurnEventSink for PanicAtVerify {
+    fn emit(&self, event: TurnEvent) {
+        let verify_starts = matches!(event, TurnEvent::Stage { name: AgentPhase::Verify, status: StageStatus::Start });
+        if verify_starts && !self.panicked.swap(true, Ordering::SeqCst) {
+            panic!("the verify stage broke");
+        }
+        self.recorded.emit(event);
+    }
+}
+
+#[tokio::test]
+async fn a_fault_after_the_image_was_spawned_ends_in_the_free_fallback_and_refunds_no_charge_it_never_made() {
+    let temp = tempfile::tempdir().unwrap();
+    let engine = hanging_engine(temp.path(), 10);
+    let sink = Arc::new(PanicAtVerify::default());
+    let options = TurnOptions { seed: Some(3), mock_image: MockImage::Scene };
+    let turn_id = TurnId::parse("t_fault").unwrap();
+    engine.run_turn(turn_id, input("en-US", 100), options, sink.clone()).await.unwrap();
+    assert_eq!(sink_final_cost(&sink.recorded), 0, "the fallback final charges nothing");
+
+    engine.shutdown(Duration::from_millis(50)).await;
+    sink.recorded.wait_for_render().await;
+    let events = sink.recorded.events();
+    assert_eq!(events.iter().filter(|event| matches!(event, TurnEvent::Final { .. })).count(), 1);
+    let Some(TurnEvent::Render(outcome)) = events.last() else { panic!("render comes last") };
+    assert_eq!((outcome.status, outcome.reason), (RenderStatus::Failed, Some(RenderReason::Unavailable)));
+    assert_eq!(outcome.economy, None, "the turn's own charge is not written over the fallback's");
 }
 
 #[tokio::test]
