@@ -4,6 +4,7 @@
 
 pub mod background;
 pub mod cpu_pool;
+mod cutout;
 pub mod decision;
 pub mod engine;
 pub mod fallback;

@@ -1,0 +1,350 @@
+//! The background model: the colour the page behind a sprite has at every pixel. A smooth
+//! quadratic surface is fitted to the border (gradients and vignettes are smooth, an object
+//! touching the border is an outlier), then corrected on a coarse grid from the page seen around
+//! the object, so the model also holds where the border alone says too little.
+
+use image::RgbaImage;
+
+pub(super) type Rgb = [f32; 3];
+
+/// The smallest tolerance (Euclidean RGB distance) around the model: compression and rounding
+/// move a clean page by a few levels, so a tighter one would cut the page into specks.
+const MIN_TOLERANCE: f32 = 18.0;
+/// A border noisier than this is texture, not a page.
+const MAX_TOLERANCE: f32 = 60.0;
+/// Gaussian noise of spread σ per channel has a residual norm with median ≈ 1.54 σ; 2.7 times
+/// the median keeps all but about one pixel in a thousand of a noisy page.
+const TOLERANCE_PER_MEDIAN: f32 = 2.7;
+/// The share of border samples the model must explain, overall and on every side: a scene's
+/// ground or a cropped object fills a whole side, a sprite's page surrounds it.
+const PLAIN_BORDER_SHARE: f32 = 0.75;
+const PLAIN_SIDE_SHARE: f32 = 0.5;
+/// How many border samples the fit uses at most (spread evenly along the border).
+const BORDER_SAMPLES: usize = 4096;
+/// The grid that corrects the surface has about this many cells along the long side.
+const GRID_CELLS: u32 = 32;
+/// A darker copy of the page down to this share of its brightness may be a cast shadow.
+pub(super) const SHADOW_FLOOR: f32 = 0.5;
+
+/// The page behind a sprite, with the tolerance its noise calls for.
+pub(super) struct BackgroundModel {
+    surface: Surface,
+    /// Corrections to the surface at the cell centres, row by row.
+    offsets: Vec<Rgb>,
+    columns: usize,
+    rows: usize,
+    cell: f32,
+    /// How far a page pixel may be from the model (Euclidean RGB).
+    pub(super) tolerance: f32,
+}
+
+impl BackgroundModel {
+    /// The model of the page, or `None` when the border shows no page (a scene, a texture, an
+    /// object cut off on a whole side).
+    pub(super) fn from_border(image: &RgbaImage) -> Option<Self> {
+        let (width, height) = image.dimensions();
+        let samples = border_samples(image);
+        let mut inliers = vec![true; samples.len()];
+        let mut surface = Surface::flat([0.0; 3], width, height);
+        let mut tolerance = MIN_TOLERANCE;
+        // Refit a few times on the samples the previous fit explains: the object's share of the
+        // border stops pulling the surface once it is recognised as an outlier.
+        for _ in 0..4 {
+            surface = Surface::fit(&samples, &inliers, width, height)?;
+            let residuals: Vec<f32> = samples.iter().map(|s| plain_distance(s.colour, surface.at(s.x, s.y))).collect();
+            let mut kept: Vec<f32> =
+                residuals.iter().zip(&inliers).filter(|(_, inlier)| **inlier).map(|(r, _)| *r).collect();
+            if kept.is_empty() {
+                return None;
+            }
+            let middle = kept.len() / 2;
+            let median = *kept.select_nth_unstable_by(middle, f32::total_cmp).1;
+            tolerance = (median * TOLERANCE_PER_MEDIAN).max(MIN_TOLERANCE);
+            for (inlier, residual) in inliers.iter_mut().zip(&residuals) {
+                *inlier = *residual <= tolerance;
+            }
+        }
+        let mut explained = [0usize; 4];
+        let mut on_side = [0usize; 4];
+        for (sample, inlier) in samples.iter().zip(&inliers) {
+            on_side[sample.side] += 1;
+            explained[sample.side] += usize::from(*inlier);
+        }
+        let share = explained.iter().sum::<usize>() as f32 / samples.len() as f32;
+        let every_side = explained.iter().zip(&on_side).all(|(e, n)| *e as f32 >= *n as f32 * PLAIN_SIDE_SHARE);
+        if tolerance > MAX_TOLERANCE || share < PLAIN_BORDER_SHARE || !every_side {
+            return None;
+        }
+        let cell = (width.max(height).div_ceil(GRID_CELLS)).max(8);
+        let columns = width.div_ceil(cell) as usize;
+        let rows = height.div_ceil(cell) as usize;
+        let mut model = BackgroundModel {
+            surface,
+            offsets: vec![[0.0; 3]; columns * rows],
+            columns,
+            rows,
+            cell: cell as f32,
+            tolerance,
+        };
+        // A loose first pass finds where the surface is off (the middle of a vignette), a tight
+        // second one drops what the loose pass took from an object of a nearby colour.
+        model.refine(image, tolerance + 30.0);
+        model.refine(image, tolerance * 1.5);
+        Some(model)
+    }
+
+    /// The modelled page colour of every pixel of row `y`, into `out`.
+    pub(super) fn expected_row(&self, y: u32, out: &mut Vec<Rgb>) {
+        let width = self.surface.width;
+        out.clear();
+        let (top, bottom, t) = self.grid_position(y as f32, self.rows);
+        let column_offsets: Vec<Rgb> = (0..self.columns)
+            .map(|c| lerp(self.offsets[top * self.columns + c], self.offsets[bottom * self.columns + c], t))
+            .collect();
+        let row = self.surface.row(y);
+        for x in 0..width {
+            let (left, right, s) = self.grid_position(x as f32, self.columns);
+            let offset = lerp(column_offsets[left], column_offsets[right], s);
+            let base = row.at(x);
+            out.push([base[0] + offset[0], base[1] + offset[1], base[2] + offset[2]]);
+        }
+    }
+
+    /// The modelled page colour at one pixel.
+    pub(super) fn expected_at(&self, x: u32, y: u32) -> Rgb {
+        let (top, bottom, t) = self.grid_position(y as f32, self.rows);
+        let (left, right, s) = self.grid_position(x as f32, self.columns);
+        let upper = lerp(self.offsets[top * self.columns + left], self.offsets[top * self.columns + right], s);
+        let lower = lerp(self.offsets[bottom * self.columns + left], self.offsets[bottom * self.columns + right], s);
+        let offset = lerp(upper, lower, t);
+        let base = self.surface.at(x, y);
+        [base[0] + offset[0], base[1] + offset[1], base[2] + offset[2]]
+    }
+
+    /// The two grid cells around a pixel coordinate and how far it is between their centres.
+    fn grid_position(&self, coordinate: f32, cells: usize) -> (usize, usize, f32) {
+        let position = (coordinate + 0.5) / self.cell - 0.5;
+        let last = cells - 1;
+        if position <= 0.0 {
+            return (0, 0, 0.0);
+        }
+        let first = (position.floor() as usize).min(last);
+        (first, (first + 1).min(last), position - first as f32)
+    }
+
+    /// Re-estimates the grid corrections from the pixels within `threshold` of the current
+    /// model (every second pixel of every second row is enough for a smooth correction), and
+    /// fills the cells that saw no page (the object's inside) from their neighbours.
+    fn refine(&mut self, image: &RgbaImage, threshold: f32) {
+        let (width, height) = image.dimensions();
+        let mut sums = vec![[0.0f64; 4]; self.offsets.len()];
+        let mut expected = Vec::with_capacity(width as usize);
+        for y in (0..height).step_by(2) {
+            self.expected_row(y, &mut expected);
+            let row = self.surface.row(y);
+            let cell_row = (y as f32 / self.cell) as usize * self.columns;
+            for x in (0..width).step_by(2) {
+                let pixel = colour_at(image, x, y);
+                if plain_distance(pixel, expected[x as usize]) > threshold {
+                    continue;
+                }
+                let base = row.at(x);
+                let sum = &mut sums[cell_row + (x as f32 / self.cell) as usize];
+                for channel in 0..3 {
+                    sum[channel] += f64::from(pixel[channel] - base[channel]);
+                }
+                sum[3] += 1.0;
+            }
+        }
+        let mut known: Vec<Option<Rgb>> = sums
+            .iter()
+            .map(|s| (s[3] >= 4.0).then(|| [(s[0] / s[3]) as f32, (s[1] / s[3]) as f32, (s[2] / s[3]) as f32]))
+            .collect();
+        fill_unknown_cells(&mut known, self.columns, self.rows);
+        self.offsets = known.into_iter().map(|cell| cell.unwrap_or([0.0; 3])).collect();
+    }
+}
+
+/// Spreads known cells into unknown ones, ring by ring, as the mean of their known neighbours.
+fn fill_unknown_cells(cells: &mut [Option<Rgb>], columns: usize, rows: usize) {
+    loop {
+        let snapshot = cells.to_vec();
+        let mut filled_any = false;
+        for row in 0..rows {
+            for column in 0..columns {
+                if snapshot[row * columns + column].is_some() {
+                    continue;
+                }
+                let mut sum = [0.0; 3];
+                let mut count = 0.0;
+                for (dr, dc) in [(-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 1), (1, -1), (1, 0), (1, 1)] {
+                    let (r, c) = (row as isize + dr, column as isize + dc);
+                    if r < 0 || c < 0 || r >= rows as isize || c >= columns as isize {
+                        continue;
+                    }
+                    if let Some(value) = snapshot[r as usize * columns + c as usize] {
+                        (0..3).for_each(|i| sum[i] += value[i]);
+                        count += 1.0;
+                    }
+                }
+                if count > 0.0 {
+                    cells[row * columns + column] = Some([sum[0] / count, sum[1] / count, sum[2] / count]);
+                    filled_any = true;
+                }
+            }
+        }
+        if !filled_any {
+            return;
+        }
+    }
+}
+
+/// How far a pixel is from the page colour (Euclidean RGB).
+pub(super) fn plain_distance(pixel: Rgb, expected: Rgb) -> f32 {
+    let d = [pixel[0] - expected[0], pixel[1] - expected[1], pixel[2] - expected[2]];
+    (d[0] * d[0] + d[1] * d[1] + d[2] * d[2]).sqrt()
+}
+
+/// How far a pixel is from the page colour darkened by a cast shadow: the page scaled down to
+/// `SHADOW_FLOOR` of its brightness keeps its hue, so only the distance to that ray counts.
+pub(super) fn shadow_distance(pixel: Rgb, expected: Rgb) -> f32 {
+    let along = pixel[0] * expected[0] + pixel[1] * expected[1] + pixel[2] * expected[2];
+    let length = expected[0] * expected[0] + expected[1] * expected[1] + expected[2] * expected[2];
+    if length < 1.0 {
+        return plain_distance(pixel, expected);
+    }
+    let scale = (along / length).clamp(SHADOW_FLOOR, 1.0);
+    plain_distance(pixel, [expected[0] * scale, expected[1] * scale, expected[2] * scale])
+}
+
+pub(super) fn colour_at(image: &RgbaImage, x: u32, y: u32) -> Rgb {
+    let p = image.get_pixel(x, y).0;
+    [f32::from(p[0]), f32::from(p[1]), f32::from(p[2])]
+}
+
+fn lerp(a: Rgb, b: Rgb, t: f32) -> Rgb {
+    [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t, a[2] + (b[2] - a[2]) * t]
+}
+
+struct BorderSample {
+    x: u32,
+    y: u32,
+    colour: Rgb,
+    /// 0 top, 1 bottom, 2 left, 3 right.
+    side: usize,
+}
+
+fn border_samples(image: &RgbaImage) -> Vec<BorderSample> {
+    let (width, height) = image.dimensions();
+    let step = ((2 * (width + height)) as usize / BORDER_SAMPLES).max(1);
+    let sample = |x: u32, y: u32, side: usize| BorderSample { x, y, colour: colour_at(image, x, y), side };
+    let mut samples = Vec::new();
+    for x in (0..width).step_by(step) {
+        samples.push(sample(x, 0, 0));
+        samples.push(sample(x, height - 1, 1));
+    }
+    for y in (1..height - 1).step_by(step) {
+        samples.push(sample(0, y, 2));
+        samples.push(sample(width - 1, y, 3));
+    }
+    samples
+}
+
+/// A quadratic colour surface over the image, in coordinates scaled to -0.5..0.5.
+struct Surface {
+    /// Per channel: constant, u, v, u², v², uv.
+    coefficients: [[f32; 6]; 3],
+    width: u32,
+    height: u32,
+}
+
+/// The surface along one row: per channel `a + b u + c u²`.
+struct SurfaceRow {
+    terms: [[f32; 3]; 3],
+    scale: f32,
+}
+
+impl SurfaceRow {
+    fn at(&self, x: u32) -> Rgb {
+        let u = x as f32 * self.scale - 0.5;
+        self.terms.map(|[a, b, c]| a + u * (b + u * c))
+    }
+}
+
+impl Surface {
+    fn flat(colour: Rgb, width: u32, height: u32) -> Self {
+        Surface { coefficients: colour.map(|c| [c, 0.0, 0.0, 0.0, 0.0, 0.0]), width, height }
+    }
+
+    fn row(&self, y: u32) -> SurfaceRow {
+        let v = y as f32 / self.height as f32 - 0.5;
+        let terms = self.coefficients.map(|k| [k[0] + v * (k[2] + v * k[4]), k[1] + v * k[5], k[3]]);
+        SurfaceRow { terms, scale: 1.0 / self.width as f32 }
+    }
+
+    fn at(&self, x: u32, y: u32) -> Rgb {
+        self.row(y).at(x)
+    }
+
+    /// Least squares over the inlier samples (normal equations, solved by elimination).
+    fn fit(samples: &[BorderSample], inliers: &[bool], width: u32, height: u32) -> Option<Self> {
+        let mut matrix = [[0.0f64; 6]; 6];
+        let mut right = [[0.0f64; 3]; 6];
+        for sample in samples.iter().zip(inliers).filter(|(_, inlier)| **inlier).map(|(s, _)| s) {
+            let u = f64::from(sample.x) / f64::from(width) - 0.5;
+            let v = f64::from(sample.y) / f64::from(height) - 0.5;
+            let features = [1.0, u, v, u * u, v * v, u * v];
+            for i in 0..6 {
+                for j in 0..6 {
+                    matrix[i][j] += features[i] * features[j];
+                }
+                for channel in 0..3 {
+                    right[i][channel] += features[i] * f64::from(sample.colour[channel]);
+                }
+            }
+        }
+        let solution = solve(matrix, right)?;
+        let mut coefficients = [[0.0f32; 6]; 3];
+        for (term, values) in solution.iter().enumerate() {
+            for channel in 0..3 {
+                coefficients[channel][term] = values[channel] as f32;
+            }
+        }
+        Some(Surface { coefficients, width, height })
+    }
+}
+
+/// Gaussian elimination with partial pivoting; a small ridge keeps a degenerate fit (a
+/// one-pixel-high image) solvable.
+fn solve(mut matrix: [[f64; 6]; 6], mut right: [[f64; 3]; 6]) -> Option<[[f64; 3]; 6]> {
+    for (i, row) in matrix.iter_mut().enumerate() {
+        row[i] += 1e-6;
+    }
+    for column in 0..6 {
+        let pivot = (column..6).max_by(|&a, &b| matrix[a][column].abs().total_cmp(&matrix[b][column].abs()))?;
+        if matrix[pivot][column].abs() < 1e-12 {
+            return None;
+        }
+        matrix.swap(column, pivot);
+        right.swap(column, pivot);
+        for row in 0..6 {
+            if row == column {
+                continue;
+            }
+            let factor = matrix[row][column] / matrix[column][column];
+            for k in column..6 {
+                matrix[row][k] -= factor * matrix[column][k];
+            }
+            for channel in 0..3 {
+                right[row][channel] -= factor * right[column][channel];
+            }
+        }
+    }
+    let mut solution = [[0.0; 3]; 6];
+    for i in 0..6 {
+        for channel in 0..3 {
+            solution[i][channel] = right[i][channel] / matrix[i][i];
+        }
+    }
+    Some(solution)
+}
