@@ -23,8 +23,10 @@ const PLAIN_SIDE_SHARE: f32 = 0.5;
 const BORDER_SAMPLES: usize = 4096;
 /// The grid that corrects the surface has about this many cells along the long side.
 const GRID_CELLS: u32 = 32;
+/// The grid is estimated from every this many pixels of every this many rows.
+const REFINE_STRIDE: usize = 4;
 /// A darker copy of the page down to this share of its brightness may be a cast shadow.
-pub(super) const SHADOW_FLOOR: f32 = 0.5;
+const SHADOW_FLOOR: f32 = 0.5;
 
 /// The page behind a sprite, with the tolerance its noise calls for.
 pub(super) struct BackgroundModel {
@@ -34,6 +36,8 @@ pub(super) struct BackgroundModel {
     columns: usize,
     rows: usize,
     cell: f32,
+    /// For every pixel column, the grid columns around it and the weight of the right one.
+    column_weights: Vec<(usize, usize, f32)>,
     /// How far a page pixel may be from the model (Euclidean RGB).
     pub(super) tolerance: f32,
 }
@@ -84,8 +88,10 @@ impl BackgroundModel {
             columns,
             rows,
             cell: cell as f32,
+            column_weights: Vec::new(),
             tolerance,
         };
+        model.column_weights = (0..width).map(|x| model.grid_position(x as f32, columns)).collect();
         // A loose first pass finds where the surface is off (the middle of a vignette), a tight
         // second one drops what the loose pass took from an object of a nearby colour.
         model.refine(image, tolerance + 30.0);
@@ -94,18 +100,19 @@ impl BackgroundModel {
     }
 
     /// The modelled page colour of every pixel of row `y`, into `out`.
-    pub(super) fn expected_row(&self, y: u32, out: &mut Vec<Rgb>) {
-        let width = self.surface.width;
+    /// `column_offsets` is scratch space, kept by the caller across rows.
+    pub(super) fn expected_row(&self, y: u32, out: &mut Vec<Rgb>, column_offsets: &mut Vec<Rgb>) {
         out.clear();
+        column_offsets.clear();
         let (top, bottom, t) = self.grid_position(y as f32, self.rows);
-        let column_offsets: Vec<Rgb> = (0..self.columns)
-            .map(|c| lerp(self.offsets[top * self.columns + c], self.offsets[bottom * self.columns + c], t))
-            .collect();
+        column_offsets.extend(
+            (0..self.columns)
+                .map(|c| lerp(self.offsets[top * self.columns + c], self.offsets[bottom * self.columns + c], t)),
+        );
         let row = self.surface.row(y);
-        for x in 0..width {
-            let (left, right, s) = self.grid_position(x as f32, self.columns);
+        for (x, &(left, right, s)) in self.column_weights.iter().enumerate() {
             let offset = lerp(column_offsets[left], column_offsets[right], s);
-            let base = row.at(x);
+            let base = row.at(x as u32);
             out.push([base[0] + offset[0], base[1] + offset[1], base[2] + offset[2]]);
         }
     }
@@ -133,17 +140,18 @@ impl BackgroundModel {
     }
 
     /// Re-estimates the grid corrections from the pixels within `threshold` of the current
-    /// model (every second pixel of every second row is enough for a smooth correction), and
+    /// model (every fourth pixel of every fourth row is enough for a smooth correction), and
     /// fills the cells that saw no page (the object's inside) from their neighbours.
     fn refine(&mut self, image: &RgbaImage, threshold: f32) {
         let (width, height) = image.dimensions();
         let mut sums = vec![[0.0f64; 4]; self.offsets.len()];
         let mut expected = Vec::with_capacity(width as usize);
-        for y in (0..height).step_by(2) {
-            self.expected_row(y, &mut expected);
+        let mut scratch = Vec::new();
+        for y in (0..height).step_by(REFINE_STRIDE) {
+            self.expected_row(y, &mut expected, &mut scratch);
             let row = self.surface.row(y);
             let cell_row = (y as f32 / self.cell) as usize * self.columns;
-            for x in (0..width).step_by(2) {
+            for x in (0..width).step_by(REFINE_STRIDE) {
                 let pixel = colour_at(image, x, y);
                 if plain_distance(pixel, expected[x as usize]) > threshold {
                     continue;
@@ -201,19 +209,32 @@ fn fill_unknown_cells(cells: &mut [Option<Rgb>], columns: usize, rows: usize) {
 
 /// How far a pixel is from the page colour (Euclidean RGB).
 pub(super) fn plain_distance(pixel: Rgb, expected: Rgb) -> f32 {
-    let d = [pixel[0] - expected[0], pixel[1] - expected[1], pixel[2] - expected[2]];
-    (d[0] * d[0] + d[1] * d[1] + d[2] * d[2]).sqrt()
+    squared_distance(pixel, expected).sqrt()
 }
+
+pub(super) fn squared_distance(pixel: Rgb, expected: Rgb) -> f32 {
+    let d = [pixel[0] - expected[0], pixel[1] - expected[1], pixel[2] - expected[2]];
+    d[0] * d[0] + d[1] * d[1] + d[2] * d[2]
+}
+
+/// How bright a pixel is against the page colour (1 the same, 0.5 half as bright).
+pub(super) fn brightness_against(pixel: Rgb, expected: Rgb) -> f32 {
+    let along = pixel[0] * expected[0] + pixel[1] * expected[1] + pixel[2] * expected[2];
+    let length = expected[0] * expected[0] + expected[1] * expected[1] + expected[2] * expected[2];
+    if length < 1.0 { 1.0 } else { along / length }
+}
+
+/// On a page darker than this (mean channel) a shadow is lost in the noise, and a dark outline
+/// would pass for one.
+const SHADOW_MIN_PAGE: f32 = 64.0;
 
 /// How far a pixel is from the page colour darkened by a cast shadow: the page scaled down to
 /// `SHADOW_FLOOR` of its brightness keeps its hue, so only the distance to that ray counts.
 pub(super) fn shadow_distance(pixel: Rgb, expected: Rgb) -> f32 {
-    let along = pixel[0] * expected[0] + pixel[1] * expected[1] + pixel[2] * expected[2];
-    let length = expected[0] * expected[0] + expected[1] * expected[1] + expected[2] * expected[2];
-    if length < 1.0 {
+    if expected[0] + expected[1] + expected[2] < 3.0 * SHADOW_MIN_PAGE {
         return plain_distance(pixel, expected);
     }
-    let scale = (along / length).clamp(SHADOW_FLOOR, 1.0);
+    let scale = brightness_against(pixel, expected).clamp(SHADOW_FLOOR, 1.0);
     plain_distance(pixel, [expected[0] * scale, expected[1] * scale, expected[2] * scale])
 }
 
