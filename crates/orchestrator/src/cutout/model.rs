@@ -315,20 +315,21 @@ impl Surface {
             let u = f64::from(sample.x) / f64::from(width) - 0.5;
             let v = f64::from(sample.y) / f64::from(height) - 0.5;
             let features = [1.0, u, v, u * u, v * v, u * v];
-            for i in 0..6 {
-                for j in 0..6 {
-                    matrix[i][j] += features[i] * features[j];
+            let colour = sample.colour.map(f64::from);
+            for ((matrix_row, right_row), feature) in matrix.iter_mut().zip(right.iter_mut()).zip(features) {
+                for (cell, other) in matrix_row.iter_mut().zip(features) {
+                    *cell += feature * other;
                 }
-                for channel in 0..3 {
-                    right[i][channel] += features[i] * f64::from(sample.colour[channel]);
+                for (cell, value) in right_row.iter_mut().zip(colour) {
+                    *cell += feature * value;
                 }
             }
         }
         let solution = solve(matrix, right)?;
         let mut coefficients = [[0.0f32; 6]; 3];
         for (term, values) in solution.iter().enumerate() {
-            for channel in 0..3 {
-                coefficients[channel][term] = values[channel] as f32;
+            for (channel, value) in values.iter().enumerate() {
+                coefficients[channel][term] = *value as f32;
             }
         }
         Some(Surface { coefficients, width, height })
@@ -353,19 +354,14 @@ fn solve(mut matrix: [[f64; 6]; 6], mut right: [[f64; 3]; 6]) -> Option<[[f64; 3
                 continue;
             }
             let factor = matrix[row][column] / matrix[column][column];
-            for k in column..6 {
-                matrix[row][k] -= factor * matrix[column][k];
+            let (pivot_row, pivot_right) = (matrix[column], right[column]);
+            for (cell, pivot) in matrix[row].iter_mut().zip(pivot_row).skip(column) {
+                *cell -= factor * pivot;
             }
-            for channel in 0..3 {
-                right[row][channel] -= factor * right[column][channel];
+            for (cell, pivot) in right[row].iter_mut().zip(pivot_right) {
+                *cell -= factor * pivot;
             }
         }
     }
-    let mut solution = [[0.0; 3]; 6];
-    for i in 0..6 {
-        for channel in 0..3 {
-            solution[i][channel] = right[i][channel] / matrix[i][i];
-        }
-    }
-    Some(solution)
+    Some(std::array::from_fn(|i| right[i].map(|value| value / matrix[i][i])))
 }
