@@ -6,6 +6,7 @@
 //! Work is linear in the pixels and memory a small multiple of the image: one label byte per
 //! pixel and a work stack that holds each pixel at most once.
 
+mod coarse;
 mod matte;
 mod model;
 mod regions;

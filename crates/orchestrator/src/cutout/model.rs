@@ -5,6 +5,8 @@
 
 use image::RgbaImage;
 
+use super::coarse::{CoarsePage, find_coarse_page};
+
 pub(super) type Rgb = [f32; 3];
 
 /// The smallest tolerance (Euclidean RGB distance) around the model: compression and rounding
@@ -23,6 +25,9 @@ const PLAIN_SIDE_SHARE: f32 = 0.5;
 const BORDER_SAMPLES: usize = 4096;
 /// The grid that corrects the surface has about this many cells along the long side.
 const GRID_CELLS: u32 = 32;
+/// A page lighter than its model by this share, in the same hue, is still page: the model dips
+/// where it learned from the edge of a shadow.
+const SHADOW_CEILING: f32 = 1.15;
 /// The grid is estimated from every this many pixels of every this many rows.
 const REFINE_STRIDE: usize = 4;
 /// A darker copy of the page down to this share of its brightness may be a cast shadow.
@@ -92,9 +97,11 @@ impl BackgroundModel {
             tolerance,
         };
         model.column_weights = (0..width).map(|x| model.grid_position(x as f32, columns)).collect();
-        // A loose first pass finds where the surface is off (the middle of a vignette), a tight
-        // second one drops what the loose pass took from an object of a nearby colour.
-        model.refine(image, tolerance + 30.0);
+        // A loose first pass over the coarse page connected to the border finds where the
+        // surface is off (the middle of a vignette); a tight second one over every pixel near
+        // that model sharpens it.
+        let coarse = find_coarse_page(image, |x, y| model.surface.at(x, y), tolerance + 30.0, tolerance);
+        model.learn_from_coarse(&coarse, width, height);
         model.refine(image, tolerance * 1.5);
         Some(model)
     }
@@ -139,6 +146,21 @@ impl BackgroundModel {
         (first, (first + 1).min(last), position - first as f32)
     }
 
+    /// Estimates the grid corrections from the coarse page's blocks.
+    fn learn_from_coarse(&mut self, coarse: &CoarsePage, width: u32, height: u32) {
+        let mut sums = vec![[0.0f64; 4]; self.offsets.len()];
+        for (index, colour) in coarse.colours.iter().enumerate().filter(|(index, _)| coarse.reached[*index]) {
+            let (x, y) = coarse.centre(index, width, height);
+            let base = self.surface.at(x, y);
+            let sum = &mut sums[(y as f32 / self.cell) as usize * self.columns + (x as f32 / self.cell) as usize];
+            for channel in 0..3 {
+                sum[channel] += f64::from(colour[channel] - base[channel]);
+            }
+            sum[3] += 1.0;
+        }
+        self.set_offsets(&sums, 1.0);
+    }
+
     /// Re-estimates the grid corrections from the pixels within `threshold` of the current
     /// model (every fourth pixel of every fourth row is enough for a smooth correction), and
     /// fills the cells that saw no page (the object's inside) from their neighbours.
@@ -164,9 +186,15 @@ impl BackgroundModel {
                 sum[3] += 1.0;
             }
         }
+        self.set_offsets(&sums, 4.0);
+    }
+
+    /// Sets each cell's correction to the mean of its samples when it has at least
+    /// `min_samples`, and fills the others from their neighbours.
+    fn set_offsets(&mut self, sums: &[[f64; 4]], min_samples: f64) {
         let mut known: Vec<Option<Rgb>> = sums
             .iter()
-            .map(|s| (s[3] >= 4.0).then(|| [(s[0] / s[3]) as f32, (s[1] / s[3]) as f32, (s[2] / s[3]) as f32]))
+            .map(|s| (s[3] >= min_samples).then(|| [(s[0] / s[3]) as f32, (s[1] / s[3]) as f32, (s[2] / s[3]) as f32]))
             .collect();
         fill_unknown_cells(&mut known, self.columns, self.rows);
         self.offsets = known.into_iter().map(|cell| cell.unwrap_or([0.0; 3])).collect();
@@ -234,7 +262,7 @@ pub(super) fn shadow_distance(pixel: Rgb, expected: Rgb) -> f32 {
     if expected[0] + expected[1] + expected[2] < 3.0 * SHADOW_MIN_PAGE {
         return plain_distance(pixel, expected);
     }
-    let scale = brightness_against(pixel, expected).clamp(SHADOW_FLOOR, 1.0);
+    let scale = brightness_against(pixel, expected).clamp(SHADOW_FLOOR, SHADOW_CEILING);
     plain_distance(pixel, [expected[0] * scale, expected[1] * scale, expected[2] * scale])
 }
 
