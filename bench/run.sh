@@ -61,5 +61,8 @@ stop_server
 # The mock image's own cost, on the server's core.
 "${pin_server[@]}" "$target_dir/release/examples/mock_image_cost" 30 >"$results/image-cost.json"
 
+# The background-removal section (make bench-cutout) is kept across a rewrite of the rest.
+cutout_section=$(sed -n '/<!-- cutout:start -->/,/<!-- cutout:end -->/p' "$here/REPORT.md" 2>/dev/null || true)
 python3 "$here/report.py" "$results" "$(cd "$root" && git rev-parse --short HEAD)" >"$here/REPORT.md"
+if [ -n "$cutout_section" ]; then printf '\n%s\n' "$cutout_section" >>"$here/REPORT.md"; fi
 echo "bench: wrote bench/REPORT.md"

@@ -8,6 +8,7 @@
 
 mod background;
 mod cpu_pool;
+mod cutout;
 mod decision;
 mod engine;
 mod engine_state;
@@ -44,6 +45,7 @@ pub use store::{TurnRecord, TurnStatus};
 /// Entry points for tests, examples and benchmarks: the pieces a turn is made of, reachable
 /// one by one. Nothing in the server uses them.
 pub mod testing {
+    pub use crate::background::remove_background;
     pub use crate::cpu_pool::run_image_work;
     pub use crate::decision::{ImageDecision, decide_image};
     pub use crate::image_store::{StoreError, check_and_store, encode_png, image_id_for};
