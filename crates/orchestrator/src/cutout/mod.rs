@@ -30,24 +30,41 @@ pub(crate) fn squared_distance(pixel: Rgb, expected: Rgb) -> f32 {
     d[0] * d[0] + d[1] * d[1] + d[2] * d[2]
 }
 
-/// Sprites with more pixels than this (a 4096×4096 image) are served uncut rather than held
-/// three more times in memory.
+/// Sprites with more pixels than this (a 4096×4096 image) are scaled down to it before they are
+/// cut out: shown as an icon they lose nothing, and cut at full size they would be held several
+/// more times in memory.
 pub const MAX_CUTOUT_PIXELS: u64 = 4096 * 4096;
 
-/// The image with its page transparent, or `None` when the border shows no page to remove or
-/// the image is too large to cut out.
+/// The image with its page transparent, or `None` when the border shows no page to remove.
 pub fn cut_out(image: &DynamicImage) -> Option<RgbaImage> {
-    let (width, height) = (image.width(), image.height());
-    if width < 3 || height < 3 {
+    cut_out_within(image, MAX_CUTOUT_PIXELS)
+}
+
+fn cut_out_within(image: &DynamicImage, max_pixels: u64) -> Option<RgbaImage> {
+    if image.width() < 3 || image.height() < 3 {
         return None;
     }
-    if u64::from(width) * u64::from(height) > MAX_CUTOUT_PIXELS {
-        tracing::warn!(width, height, "a sprite too large for background removal is served with its background");
-        return None;
-    }
-    let mut rgba = image.to_rgba8();
+    let mut rgba = within_pixels(image, max_pixels);
     let model = BackgroundModel::from_border(&rgba)?;
     let labels = regions::find_page(&rgba, &model);
     matte::apply(&mut rgba, &labels, model.tolerance);
     Some(rgba)
+}
+
+/// The image as RGBA, scaled down (keeping its aspect ratio) when it has more than `max_pixels`.
+/// The scaling reads the decoded image once, so no full-size RGBA copy is ever made of it.
+fn within_pixels(image: &DynamicImage, max_pixels: u64) -> RgbaImage {
+    let (width, height) = (image.width(), image.height());
+    let pixels = u64::from(width) * u64::from(height);
+    if pixels <= max_pixels {
+        return image.to_rgba8();
+    }
+    let scale = (max_pixels as f64 / pixels as f64).sqrt();
+    let scaled = |side: u32| ((f64::from(side) * scale).floor() as u32).max(3);
+    tracing::info!(
+        width,
+        height,
+        "a sprite larger than the cut-out size is scaled down before its background is removed"
+    );
+    image.resize_exact(scaled(width), scaled(height), image::imageops::FilterType::Triangle).to_rgba8()
 }

@@ -3,7 +3,7 @@
 
 use image::{DynamicImage, RgbImage, RgbaImage};
 
-use super::cut_out;
+use super::{cut_out, cut_out_within};
 use crate::mock::{paint_item, paint_scene};
 
 type Rgb = [f32; 3];
@@ -171,4 +171,14 @@ fn the_mock_painters_item_is_cut_out_with_an_opaque_middle() {
     assert_eq!(alpha(&cut, 0, 0), 0);
     assert_eq!(alpha(&cut, w - 1, h - 1), 0);
     assert_eq!(alpha(&cut, w / 2, h / 2), 255);
+}
+
+#[test]
+fn a_sprite_over_the_size_limit_is_scaled_down_and_still_cut_out() {
+    let sprite = paint(240, |_, _| WHITE_PAGE, circle(120.0, 120.0, 60.0), [40.0, 60.0, 160.0]);
+    let cut = cut_out_within(&sprite, 100 * 100).expect("a plain page is removed");
+    assert_eq!(cut.dimensions(), (100, 100), "scaled to fit the limit, aspect kept");
+    assert_eq!(alpha(&cut, 0, 0), 0, "the page is transparent");
+    assert_eq!(alpha(&cut, 99, 99), 0);
+    assert_eq!(alpha(&cut, 50, 50), 255, "the object stays opaque");
 }
