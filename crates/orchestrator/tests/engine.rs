@@ -6,5 +6,7 @@ mod engine {
     mod lifecycle;
     mod logs;
     mod pipeline;
+    #[path = "../support/png_header.rs"]
+    pub mod png_header;
     mod sequences;
 }

@@ -10,6 +10,8 @@ mod providers {
     mod live;
     mod logs;
     mod openai_images;
+    #[path = "../support/png_header.rs"]
+    pub mod png_header;
     mod settings;
     mod streaming;
     mod vertex_images;
