@@ -73,7 +73,7 @@ async fn spawn(extra: &[(&str, &str)], providers: Option<Providers>) -> TestApp 
     }));
     TestApp {
         address,
-        client: reqwest::Client::builder().timeout(Duration::from_secs(30)).build().unwrap(),
+        client: reqwest::Client::builder().timeout(Duration::from_secs(120)).build().unwrap(),
         data_dir,
         shutdown: Some(shutdown),
         server: Some(server),
@@ -228,7 +228,8 @@ impl SseReader {
             if let Some(event) = self.ready.pop_front() {
                 return Some(Self::checked(event));
             }
-            match tokio::time::timeout(Duration::from_secs(30), self.body.next()).await.expect("an event within 30 s") {
+            match tokio::time::timeout(Duration::from_secs(120), self.body.next()).await.expect("an event within 120 s")
+            {
                 Some(chunk) => {
                     let events = self.decoder.push(&chunk.unwrap()).expect("events within the decoder's cap");
                     self.ready.extend(events);
