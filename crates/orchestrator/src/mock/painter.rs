@@ -113,7 +113,9 @@ pub fn paint_item(prompt: &str, seed: u64, size: ImageSize) -> RgbImage {
     let mut rng = SeededRng::from_text(prompt, seed);
     let side = size.long_side();
     let background = Rgb([230, 230, 224]);
-    let body = colour(&mut rng);
+    // A body well apart from the light page and a soft shine, so no part of the item is the
+    // page's colour: an enclosed patch of page colour is a hole to the cut-out.
+    let body = colour(&mut rng).map(|channel| channel * 0.6);
     let shine = [255.0, 255.0, 255.0];
     let centre = side as f32 / 2.0;
     let radius = side as f32 * (0.25 + rng.below(10) as f32 / 100.0);
@@ -124,7 +126,7 @@ pub fn paint_item(prompt: &str, seed: u64, size: ImageSize) -> RgbImage {
         } else if distance > radius - 6.0 {
             Rgb([25, 20, 30])
         } else {
-            mix(body, shine, (1.0 - distance / radius) * 0.6)
+            mix(body, shine, (1.0 - distance / radius) * 0.3)
         }
     })
 }
