@@ -13,7 +13,7 @@ if [ -z "${UW_URL:-}" ]; then
   trap 'kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
   source "$root/tests/start_server.sh"
   start_uw_server "$work" env UW_STATIC_DIR="$root/static" \
-    UW_MOCK_TOKEN_DELAY_MS=5 UW_MOCK_IMAGE_DELAY_MS=200 UW_IMAGE_TIMEOUT_MS=5000 RUST_LOG=warn \
+    UW_MOCK_TOKEN_DELAY_MS=5 UW_MOCK_IMAGE_DELAY_MS=200 UW_IMAGE_TIMEOUT_MS=20000 RUST_LOG=warn \
     "$target_dir/debug/uw-server"
   export UW_URL="$server_url"
 fi
