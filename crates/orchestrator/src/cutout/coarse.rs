@@ -5,7 +5,7 @@
 
 use image::RgbaImage;
 
-use super::{Rgb, plain_distance};
+use super::{Rgb, four_neighbours, plain_distance};
 
 /// The long side of the coarse image, in blocks.
 const COARSE_SIDE: u32 = 256;
@@ -68,14 +68,7 @@ pub(super) fn find_coarse_page(
         }
     }
     while let Some(index) = stack.pop() {
-        let (column, row) = (index % columns, index / columns);
-        let neighbours = [
-            (row > 0).then(|| index - columns),
-            (row + 1 < rows).then(|| index + columns),
-            (column > 0).then(|| index - 1),
-            (column + 1 < columns).then(|| index + 1),
-        ];
-        for next in neighbours.into_iter().flatten() {
+        for next in four_neighbours(index, columns, rows).into_iter().flatten() {
             let next_index = next as usize;
             if page.reached[next_index] || !candidate[next_index] {
                 continue;

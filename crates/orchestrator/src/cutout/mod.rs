@@ -20,6 +20,19 @@ use model::BackgroundModel;
 /// A colour as three channels of 0..=255, in floating point for the model's arithmetic.
 pub(crate) type Rgb = [f32; 3];
 
+/// The up, down, left and right neighbours of `index` in a row-major grid of `width` × `height`,
+/// where they exist. The horizontal ones come last, so a fill that pushes them in this order pops
+/// along rows and reads memory in order.
+pub(crate) fn four_neighbours(index: u32, width: u32, height: u32) -> [Option<u32>; 4] {
+    let (x, y) = (index % width, index / width);
+    [
+        (y > 0).then(|| index - width),
+        (y + 1 < height).then(|| index + width),
+        (x > 0).then(|| index - 1),
+        (x + 1 < width).then(|| index + 1),
+    ]
+}
+
 /// How far a pixel is from the page colour (Euclidean RGB).
 pub(crate) fn plain_distance(pixel: Rgb, expected: Rgb) -> f32 {
     squared_distance(pixel, expected).sqrt()

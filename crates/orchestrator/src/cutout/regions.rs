@@ -6,7 +6,7 @@
 use image::RgbaImage;
 
 use super::model::{BackgroundModel, brightness_against, colour_at, shadow_distance};
-use super::{Rgb, plain_distance, squared_distance};
+use super::{Rgb, four_neighbours, plain_distance, squared_distance};
 
 /// Not page.
 pub(super) const FOREGROUND: u8 = 0;
@@ -100,14 +100,7 @@ fn grow(
     let (width, height) = image.dimensions();
     while let Some(index) = stack.pop() {
         let (x, y) = (index % width, index / width);
-        // The horizontal neighbours go on the stack last, so the fill runs along rows and reads
-        // the labels in memory order rather than a row apart at every step.
-        let neighbours = [
-            (y > 0).then(|| index - width),
-            (y + 1 < height).then(|| index + width),
-            (x > 0).then(|| index - 1),
-            (x + 1 < width).then(|| index + 1),
-        ];
+        let neighbours = four_neighbours(index, width, height);
         // Read only when a shadowed neighbour needs the step: most of the page is plain.
         let mut here: Option<Rgb> = None;
         for next in neighbours.into_iter().flatten() {
